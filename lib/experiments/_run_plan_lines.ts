@@ -44,8 +44,9 @@ export function openingLine(
     ? "more cells appear as selections finish; "
     : "";
   const imported = current.cells.some((cell) => cell.dataset.kind === "file")
-    ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
-      "as long as its size makes them: the time left is corrected as cells finish"
+    ? "; an imported dataset's cells are estimated as the synthetic benchmark's scaled by its " +
+      "batches an epoch and items, with the benchmark's epochs (early stopping decides theirs): " +
+      "the time left is corrected as cells finish"
     : "";
   // Pending cells whose file is there hold results of other settings (a ranking, a trainer or
   // model setting changed since): they are trained again and replace those results, which a

@@ -3,7 +3,7 @@
  * (`cell_seconds.ts`), corrected by the time the finished ones really took. Private to the plan
  * runner (`run_plan.ts`).
  */
-import { estimatedCellSeconds } from "./cell_seconds.ts";
+import { type EpochSize, estimatedCellSeconds } from "./cell_seconds.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, isReusable } from "./stored_cells.ts";
@@ -17,11 +17,21 @@ export class StartEstimate {
   /** The estimated seconds of all pending cells. */
   readonly expectedSeconds: number;
 
-  constructor(current: ExperimentPlan, store: ResultStore) {
+  /**
+   * `sizes`: the epoch size of an imported dataset's cells by key, read from their prepared data,
+   * which scales their estimate (`estimatedCellSeconds`); a cell without one is estimated unscaled.
+   */
+  constructor(
+    current: ExperimentPlan,
+    store: ResultStore,
+    sizes: ReadonlyMap<string, EpochSize> = new Map(),
+  ) {
     this.pending = current.cells.filter((cell) => !isFinished(store, current, cell));
     this.#cost = new Map(this.pending.map((cell) => [
       cell.key,
-      isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
+      isReusable(store, current, cell)
+        ? 0
+        : estimatedCellSeconds(current, cell, sizes.get(cell.key)),
     ]));
     this.expectedSeconds = [...this.#cost.values()].reduce((s, seconds) => s + seconds, 0);
   }

@@ -15,7 +15,7 @@
  * run: the recorded MovieLens Demure-SASRec cells took 0.3x to 1.8x their median) and with the
  * host's speed from day to day (up to 1.5x on this virtual machine): an estimate, not a bound.
  */
-import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
+import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { SystemSpec } from "./systems.ts";
 
 type NeuralSystem = Extract<SystemSpec, { kind: "neural" }>;
@@ -68,20 +68,104 @@ const QUICK_NEURAL_SECONDS = { movielens: 25, synthetic: 8 };
 const BASELINE_SECONDS = { quick: 2, full: 5 };
 
 /**
- * Expected wall time of `cell` in seconds on the reference machine (2 cores, two processes, idle).
- * An imported dataset's cells are estimated as the synthetic benchmark's (the run's time left
- * corrects itself as cells finish).
+ * What an epoch of a neural cell trains on, which sets what the epoch costs: its training steps
+ * (batches; the windows of the users' histories over the batch size, capped by
+ * `maxBatchesPerEpoch`) and the items every step scores.
  */
-export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
+export interface EpochSize {
+  /** Training steps (batches) of one epoch. */
+  stepsPerEpoch: number;
+  /** Items of the prepared (k-core filtered) dataset. */
+  items: number;
+}
+
+/**
+ * The synthetic benchmark's epoch in each mode, with its trainer settings (the size an imported
+ * dataset's cells are scaled from): full, 600 users of one 28-item window each in batches of 128,
+ * and 493 items after the 5-core filter; quick, 160 users in batches of 64, capped at 3 batches,
+ * and 116 items. Checked against the prepared data by tests/experiments/imported_estimate51_test.ts.
+ */
+export const SYNTHETIC_EPOCH_SIZE: Readonly<Record<ExperimentMode, Readonly<EpochSize>>> = Object
+  .freeze({
+    full: Object.freeze({ stepsPerEpoch: 5, items: 493 }),
+    quick: Object.freeze({ stepsPerEpoch: 3, items: 116 }),
+  });
+
+/** MovieLens's epoch in the full plan: 671 users' windows in 17 batches, 3,496 items. */
+const MOVIELENS_EPOCH_SIZE: EpochSize = { stepsPerEpoch: 17, items: 3496 };
+
+/**
+ * A step's cost is taken as `STEP_ITEM_OFFSET + items` (a part that does not grow with the items:
+ * the sequence encoder, the optimizer, the per-operation overhead; and the scoring of every item).
+ * The offset is the one for which the synthetic figures, scaled to MovieLens's epoch, give the
+ * recorded MovieLens cells: the geometric mean of the five main systems' MovieLens/synthetic ratios
+ * in FULL_SECONDS is 10.8x, of which 3.4x is the 17 steps against 5, leaving 3.16x a step for 3,496
+ * items against 493. The single ratios range from 5.5x to 39x (the epochs early stopping allows
+ * differ by system and dataset), which is why the scaled figure stays an estimate.
+ */
+const STEP_ITEM_OFFSET = (() => {
+  const systems = [
+    ["plain", "sasrec"],
+    ["plain", "gru4rec"],
+    ["demure", "sasrec"],
+    ["demure", "gru4rec"],
+  ] as const;
+  const ratios = [
+    ...systems.map(([objective, backbone]) =>
+      FULL_SECONDS.movielens[objective][backbone] / FULL_SECONDS.synthetic[objective][backbone]
+    ),
+    FULL_SECONDS.movielens.cl4srec / FULL_SECONDS.synthetic.cl4srec,
+  ];
+  const meanRatio = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
+  const synthetic = SYNTHETIC_EPOCH_SIZE.full;
+  const perStep = meanRatio * synthetic.stepsPerEpoch / MOVIELENS_EPOCH_SIZE.stepsPerEpoch;
+  // perStep = (offset + movielens items) / (offset + synthetic items), solved for the offset.
+  return (MOVIELENS_EPOCH_SIZE.items - perStep * synthetic.items) / (perStep - 1);
+})();
+
+/**
+ * How many times the synthetic benchmark's cell an imported dataset's cell of `size` takes in
+ * `mode`: its steps an epoch, each costing `STEP_ITEM_OFFSET + items`, against the benchmark's.
+ * The epochs early stopping lets it run are not known before it trains, so they are taken as the
+ * benchmark's.
+ */
+export function importedCellScale(mode: ExperimentMode, size: EpochSize): number {
+  const synthetic = SYNTHETIC_EPOCH_SIZE[mode];
+  return size.stepsPerEpoch / synthetic.stepsPerEpoch *
+    (STEP_ITEM_OFFSET + size.items) / (STEP_ITEM_OFFSET + synthetic.items);
+}
+
+/**
+ * Expected wall time of `cell` in seconds on the reference machine (2 cores, two processes, idle).
+ * An imported dataset's neural cell is estimated as the synthetic benchmark's, scaled by its
+ * prepared data's `size` where the caller has it ({@linkcode importedCellScale}; at least 1 s),
+ * and unscaled without it (the run's time left corrects itself as cells finish).
+ */
+export function estimatedCellSeconds(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+  size?: EpochSize,
+): number {
   const system = cell.system;
   if (system.kind !== "neural") return BASELINE_SECONDS[plan.mode];
   const dataset = cell.dataset.kind === "movielens" ? "movielens" : "synthetic";
-  if (plan.mode === "quick") return QUICK_NEURAL_SECONDS[dataset];
+  const scale = cell.dataset.kind === "file" && size !== undefined
+    ? importedCellScale(plan.mode, size)
+    : 1;
+  if (plan.mode === "quick") return scaled(QUICK_NEURAL_SECONDS[dataset], scale);
   const seconds = FULL_SECONDS[dataset];
   const base = system.demure
     ? seconds.demure[system.backbone] * VARIANT_SHARE[system.demure.variant ?? "full"]
     : system.cl4srec
     ? seconds.cl4srec
     : seconds.plain[system.backbone];
-  return Math.round(base * (cell.scoreAttribution ? ATTRIBUTION_SCORING_FACTOR : 1));
+  return scaled(base * (cell.scoreAttribution ? ATTRIBUTION_SCORING_FACTOR : 1), scale);
+}
+
+/**
+ * Whole seconds; a scaled (imported) cell at least 1 s, as a cost of 0 means a cell reused from
+ * the same run (`_start_estimate.ts`), which gives the time left no rate to extrapolate from.
+ */
+function scaled(seconds: number, scale: number): number {
+  return scale === 1 ? Math.round(seconds) : Math.max(1, Math.round(seconds * scale));
 }

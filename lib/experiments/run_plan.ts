@@ -22,6 +22,7 @@ import {
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import { ClaimLostError } from "./held_claim.ts";
 import { removeAbandonedModelCopies } from "./cell_model.ts";
+import { importedEpochSizes } from "./_imported_epoch_sizes.ts";
 import { StartEstimate } from "./_start_estimate.ts";
 import { formatMinutes, openingLine } from "./_run_plan_lines.ts";
 import type { EpochProgress } from "../train/progress.ts";
@@ -336,7 +337,13 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     removeCheckpointsOfStoredCells(options.resultsDir, start, start.cells, { store, log });
     reportOrphanCheckpoints(options.resultsDir, start, log);
   }
-  const estimate = new StartEstimate(start, store);
+  // An imported dataset's cells are estimated by the size of its prepared data: prepared here,
+  // before the opening line, in place of when its first cell trains (it is prepared once).
+  const estimate = new StartEstimate(
+    start,
+    store,
+    await importedEpochSizes(start.cells, datasetOf),
+  );
   // Stored, yet pending: stored with other settings (re-checked, as another process may have
   // stored a cell since the estimate looked).
   const replaced =
