@@ -83,7 +83,9 @@ export function checkNoOtherSettingsReplaced(
   throw new OtherSettingsStoredError(
     resultsDir,
     keys,
-    `${resultsDir}: ${replaced.length} of the cells this plan would train are stored there with ` +
+    `${resultsDir}: ${
+      replaced.length === 1 ? "1 cell" : `${replaced.length} of the cells`
+    } this plan would train ${replaced.length === 1 ? "is" : "are"} stored there with ` +
       `other settings: ${named}${differ}. Training them would replace those finished results. ` +
       "Give this plan a resultsDir of its own, or pass replaceOtherSettings: true to runPlan to " +
       "train them again and replace those results. Nothing was trained or written",

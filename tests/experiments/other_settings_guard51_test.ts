@@ -122,6 +122,19 @@ Deno.test("runPlan's report of a folder of other settings (runPending: false) is
   });
 });
 
+Deno.test("one cell of other settings is named in the singular", async () => {
+  await inTempDir(async (resultsDir) => {
+    const plan = twoCells("history_excluded");
+    await runPlan(plan, { resultsDir, log: () => {} });
+    const kept = twoCells("history_kept");
+    const error = await assertRejects(
+      () => runPlan({ ...kept, cells: kept.cells.slice(0, 1) }, { resultsDir, log: () => {} }),
+      OtherSettingsStoredError,
+    );
+    assertStringIncludes(error.message, `${resultsDir}: 1 cell this plan would train is stored`);
+  });
+});
+
 Deno.test("differingSettings names each differing leaf, and none for equal settings", () => {
   assertEquals(differingSettings({ a: 1, b: { c: "x" } }, { a: 1, b: { c: "x" } }), []);
   assertEquals(differingSettings({ a: 1, b: { c: "x" } }, { a: 2, b: { d: [1] } }), [
