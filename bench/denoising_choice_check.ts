@@ -146,7 +146,11 @@ async function checkSelection(
       `${backbone}'s weights; among the trials that denoise, trial ${alternative.trial} ` +
       `(valid NDCG@10 ${alternative.valid.toFixed(4)}): ${cells.length} main-table cells`,
   );
-  await runPlan({ ...plan, cells }, { resultsDir, waitForOthers: true });
+  await runPlan({ ...plan, cells }, {
+    resultsDir,
+    waitForOthers: true,
+    replaceOtherSettings: true,
+  });
   const fresh = mainResults(plan, finishedCells(plan, resultsDir), dataset, system);
   const recorded = mainResults(records, stored, dataset, system);
   const backboneRow = mainResults(records, stored, dataset, backbone);

@@ -185,7 +185,11 @@ async function rerunCells(
     `mask schedule check: ${changed.length} cells at everyVisits ${visits} into ${resultsDir}`,
   );
   if (!reportOnly) {
-    await runPlan({ ...changedPlan, cells: changed }, { resultsDir, waitForOthers: true });
+    await runPlan({ ...changedPlan, cells: changed }, {
+      resultsDir,
+      waitForOthers: true,
+      replaceOtherSettings: true,
+    });
   }
   return finishedCells({ ...changedPlan, cells: changed }, resultsDir);
 }

@@ -283,7 +283,11 @@ async function runFirstTrials(check: BudgetCheck): Promise<FirstTrials> {
     `selection budget check: budget ${budget} for ${systems.join(", ")} into ${resultsDir}; ` +
       `first ${first.length} extra trials of ${[...new Set(first.map(systemOf))].join(", ")}`,
   );
-  await runPlan({ ...larger, cells: first }, { resultsDir, waitForOthers: true });
+  await runPlan({ ...larger, cells: first }, {
+    resultsDir,
+    waitForOthers: true,
+    replaceOtherSettings: true,
+  });
   const recordsTrials = finishedCells(larger, RECORDS_DIR.full);
   const stored = new Map<string, CellResult>([
     ...recordsTrials,
@@ -374,7 +378,11 @@ async function runFollowerTrials(
     `then ${fromRecords.length} extra trials from the records' backbone choice, ` +
       `${restarted.trials.length} from a backbone's new choice`,
   );
-  await runPlan({ ...larger, cells: fromRecords }, { resultsDir, waitForOthers: true });
+  await runPlan({ ...larger, cells: fromRecords }, {
+    resultsDir,
+    waitForOthers: true,
+    replaceOtherSettings: true,
+  });
   // The changed backbones' seeds (their configuration is known now) share the processes with the
   // restarted trials, instead of waiting for them.
   const changedBackbones = restarted.plan.cells.filter((cell) =>
@@ -386,6 +394,7 @@ async function runFollowerTrials(
   await runPlan({ ...restarted.plan, cells: [...restarted.trials, ...changedBackbones] }, {
     resultsDir,
     waitForOthers: true,
+    replaceOtherSettings: true,
   });
   return restarted;
 }
@@ -462,6 +471,7 @@ async function runFollowedChoices(
     await runPlan({ ...withChoices, cells: followUp }, {
       resultsDir: check.resultsDir,
       waitForOthers: true,
+      replaceOtherSettings: true,
     });
     for (const [key, result] of finishedCells(withChoices, check.resultsDir)) {
       storedChoices.set(key, result);

@@ -509,6 +509,8 @@ if (!verify) {
     continueOnFailure: true,
     workers,
     ...(firstDataset ? { firstDataset } : {}),
+    // The folder's plan.json guards it (checked above); a changed cell's rerun replaces it.
+    replaceOtherSettings: true,
   }).catch(failIfExpected);
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
   const workersOk = await joinWorkers(others);
@@ -567,6 +569,8 @@ const outcome = await runPlan({ ...plan, cells: wanted }, {
   continueOnFailure: true,
   workers,
   order: longestFirst,
+  // Reruns of the records, which replace an earlier verification's.
+  replaceOtherSettings: true,
 }).catch(failIfExpected);
 const workersOk = await joinWorkers(others);
 if (isWorker) Deno.exit(outcome.failed.length > 0 ? 1 : 0);

@@ -111,6 +111,9 @@ export async function ensureCells(
       log,
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
       ...(options.onCellDone ? { onCellDone: options.onCellDone } : {}),
+      // A chosen cell stored with other settings is computed again, as this function promises
+      // (`compute` chose it, by key): runPlan's guard is for a whole plan run in place.
+      replaceOtherSettings: true,
     });
   }
   const finished = toCompute.length > 0 ? finishedCells(plan, options.resultsDir) : stored;

@@ -20,6 +20,7 @@ export * from "./plan.ts";
 export * from "./file_stopping.ts";
 export * from "./run_cell.ts";
 export * from "./run_plan.ts";
+export { OtherSettingsStoredError } from "./other_settings_guard.ts";
 export * from "./cell_seconds.ts";
 export * from "./stored_cells.ts";
 export * from "./selection_record.ts";

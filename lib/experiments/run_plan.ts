@@ -47,7 +47,8 @@ import {
   runCell,
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
-import { writeSelection } from "./selection_record.ts";
+import { settledSelectionOf, writeSelection } from "./selection_record.ts";
+import { checkNoOtherSettingsReplaced } from "./other_settings_guard.ts";
 import {
   cellStoreOf,
   checkStoredData,
@@ -120,6 +121,16 @@ export interface RunPlanOptions {
   workers?: number;
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
+  /**
+   * Train the cells stored in `resultsDir` with other settings (a ranking, a trainer or model
+   * setting changed since) again, replacing those finished results. Default false: `runPlan`
+   * refuses such a plan before anything is trained or written (`OtherSettingsStoredError`,
+   * naming the folder, how many cells, a few keys and what differs): a notebook that changed an
+   * option retrained and overwrote every finished cell of the earlier settings. Give such a plan a
+   * `resultsDir` of its own instead. The command line passes true: its folder's `plan.json`
+   * guards it, and its reruns of changed cells replace them on purpose.
+   */
+  replaceOtherSettings?: boolean;
 }
 
 /**
@@ -166,6 +177,7 @@ const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
   order: true,
   workers: true,
   datasets: true,
+  replaceOtherSettings: true,
 };
 
 /** The cell to run next of `runnable` (plan order): by `order`, then `firstDataset`. */
@@ -295,7 +307,14 @@ function checkRunPlanOptions(options: RunPlanOptions): void {
       "a Map of prepared datasets by label",
     );
   }
-  for (const flag of ["runPending", "waitForOthers", "continueOnFailure"] as const) {
+  for (
+    const flag of [
+      "runPending",
+      "waitForOthers",
+      "continueOnFailure",
+      "replaceOtherSettings",
+    ] as const
+  ) {
     if (options[flag] !== undefined) checkBoolean(`RunPlanOptions.${flag}`, options[flag]);
   }
   if (options.waitSeconds !== undefined) {
@@ -329,6 +348,12 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const store = cellStoreOf(options.resultsDir);
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
+  // Before anything is written (selected.json, a sweep of checkpoints) or trained: the cells this
+  // run would train now, with the selection as its first refresh would settle it.
+  if (runPending && options.replaceOtherSettings !== true) {
+    const settled = selection.replan(settledSelectionOf(selection.replan(plan.selected), store));
+    checkNoOtherSettingsReplaced(settled, settled.cells, store, options.resultsDir);
+  }
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
   // What killed processes left behind: a kept model's unfinished copy, the checkpoints of a cell
   // stored right before the kill.
@@ -492,6 +517,12 @@ class CellLoop {
       // were rerun). Reading the trials' records costs milliseconds; a cell, seconds to minutes.
       this.current = this.#selection.refresh(this.current);
       const cell = nextCell(this.#runnable(), this.#options);
+      // A cell that became runnable as a selection finished (its settings known only now) is
+      // guarded as the first ones were, before it is claimed.
+      if (cell !== undefined && this.#options.replaceOtherSettings !== true) {
+        const { store, resultsDir } = this.#context;
+        checkNoOtherSettingsReplaced(this.current, [cell], store, resultsDir);
+      }
       if (cell !== undefined) await this.#claimAndRun(cell);
       else if (!await this.#waitedForOthers()) return;
     }

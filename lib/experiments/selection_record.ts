@@ -76,8 +76,14 @@ export function writeSelectedFile(resultsDir: string, selected: SelectedConfigur
   ]);
 }
 
-/** {@linkcode writeSelection}'s selection, without writing it: its rounds until nothing changes. */
-function settledSelectionOf(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
+/**
+ * {@linkcode writeSelection}'s selection, without writing it: its rounds until nothing changes.
+ * `runPlan` guards its folder's stored cells with the plan this selection gives before it writes.
+ */
+export function settledSelectionOf(
+  plan: ExperimentPlan,
+  store: ResultStore,
+): SelectedConfigurations {
   let selected = plan.selected;
   for (let round = 0;; round++) {
     const next = settledSelection(replanWith(plan, selected), store);

@@ -120,6 +120,7 @@ const AUDITED: Readonly<Record<string, Audited>> = {
       order: "list",
       workers: "integer",
       datasets: "map",
+      replaceOtherSettings: "boolean",
     },
   },
   KernelspecConfig: {
