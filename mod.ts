@@ -147,6 +147,7 @@ export {
 // diverged.
 export { InterruptedError, SettingError } from "./lib/util/mod.ts";
 export { TrainingDivergedError } from "./lib/train/mod.ts";
+export { OtherSettingsStoredError } from "./lib/experiments/mod.ts";
 
 // Evaluation: full ranking and its protocol, and paired tests of two evaluations' per-user values
 // (the metrics and sampled negatives: lib/eval/mod.ts).

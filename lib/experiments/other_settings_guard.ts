@@ -27,6 +27,7 @@ const DIFFERENCES_NAMED = 3;
 export class OtherSettingsStoredError extends Error {
   /** Always `"OtherSettingsStoredError"`. */
   override name = "OtherSettingsStoredError";
+  /** The refusal of `keys` in `resultsDir`, with `message` naming the ways out. */
   constructor(
     /** The results folder. */
     readonly resultsDir: string,
