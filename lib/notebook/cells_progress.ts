@@ -4,7 +4,8 @@
  * too).
  *
  * In the Deno kernel, one output is updated in place while the cells run: the model training now
- * (epoch bar, loss, validation NDCG@10, time left) and runPlan's latest line. When they are done it
+ * (its epoch of at most the cap, loss, validation NDCG@10, the patience used, time left), numbered
+ * as runPlan's line numbers it once finished, and runPlan's latest line. When they are done it
  * is replaced by a short summary, one line per cell computed (at most
  * {@linkcode MAX_LISTED_CELLS}, then how many more). The executed notebook, and so the rendered
  * page, keeps only that: before, each cell left its final progress line and runPlan's lines
@@ -21,7 +22,7 @@ import type { EpochProgress } from "../train/progress.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
 import { type DisplayApi, liveOutput } from "./_live_output.ts";
 import { createProgress, formatProgressLine, type Progress } from "./progress.ts";
-import { epochProgressEvent } from "./training_progress.ts";
+import { epochProgressEvent, stoppingSettingsOf } from "./training_progress.ts";
 
 export type { DisplayApi };
 
@@ -78,7 +79,6 @@ export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): Cel
   if (jupyter === null) return printedCellsProgress();
   const output = liveOutput(jupyter);
   const finished: string[] = [];
-  const started = new Set<string>();
   let seconds = 0;
   let training = "";
   let message = "";
@@ -93,9 +93,14 @@ export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): Cel
       show();
     },
     onEpoch: (cell, progress) => {
-      started.add(cell.key);
       seconds += progress.epochSeconds;
-      training = formatProgressLine(`[${started.size}] ${cell.key}`, epochProgressEvent(progress));
+      // Numbered as runPlan's line will number it when it finishes (runPlan counts the cells it
+      // finished): numbered by models trained, a cell trained as [5] finished as [7] on the line
+      // under it, after two cells that train no model.
+      training = formatProgressLine(
+        `[${finished.length + 1}] ${cell.key}`,
+        epochProgressEvent(progress, stoppingSettingsOf(cell.training)),
+      );
       show();
     },
     onCellDone: (cell, outcome) => {
@@ -116,7 +121,7 @@ function printedCellsProgress(): CellsProgress {
     log: (line) => console.log(line.split("\n")[0]),
     onEpoch: (cell, progress) => {
       if (!lines.has(cell.key)) lines.set(cell.key, createProgress({ label: cell.key }));
-      lines.get(cell.key)!.report(epochProgressEvent(progress));
+      lines.get(cell.key)!.report(epochProgressEvent(progress, stoppingSettingsOf(cell.training)));
     },
     onCellDone: () => {}, // runPlan's log prints the cell's line
     done: async () => {

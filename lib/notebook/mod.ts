@@ -54,7 +54,12 @@ export {
   notebookResultsDirOf,
   planLine,
 } from "./plan_cells.ts";
-export { epochProgressEvent, trainingProgress } from "./training_progress.ts";
+export {
+  epochProgressEvent,
+  type StoppingSettings,
+  stoppingSettingsOf,
+  trainingProgress,
+} from "./training_progress.ts";
 export { workProgress, workProgressEvent, type WorkProgressOptions } from "./work_progress.ts";
 export {
   type LabelledStatistics,

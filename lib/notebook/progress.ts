@@ -13,6 +13,11 @@ export interface ProgressEvent {
   step: number;
   /** Total steps, when known. */
   total?: number;
+  /**
+   * Shown instead of the step counter and its bar, e.g. "epoch 15 of at most 200": for a total
+   * that is only a bound (early stopping ends a run sooner), where a bar would never fill.
+   */
+  stepText?: string;
   /** Latest numbers to show, e.g. `{ loss: 0.41, "valid NDCG@10": 0.052 }`. */
   metrics?: Record<string, number>;
   /** Free text shown after the numbers, e.g. "early stop". */
@@ -41,8 +46,8 @@ export interface Progress {
 }
 
 /**
- * One line of text for an event: label, step counter, a 20-character bar when the total is known,
- * metrics with 4 significant digits, then the note.
+ * One line of text for an event: label, step counter (and a 20-character bar when the total is
+ * known) or the event's `stepText`, metrics with 4 significant digits, then the note.
  *
  * @example
  * ```ts
@@ -52,7 +57,9 @@ export interface Progress {
  */
 export function formatProgressLine(label: string, event: ProgressEvent): string {
   const parts = [label];
-  if (event.total !== undefined && event.total > 0) {
+  if (event.stepText !== undefined) {
+    parts.push(event.stepText);
+  } else if (event.total !== undefined && event.total > 0) {
     const fraction = Math.min(1, Math.max(0, event.step / event.total));
     const filled = Math.round(fraction * 20);
     parts.push(

@@ -48,6 +48,35 @@ export function minutesAtMost(seconds: number): string {
   return (Math.ceil(seconds / 6) / 10).toFixed(1);
 }
 
+/**
+ * Whether 1-based `epoch` of a run validates: every `evalEvery` epochs, and the last one. The
+ * trainer's schedule, and so the count of validations that early stopping's patience counts.
+ */
+export function isValidationEpoch(epoch: number, evalEvery: number, maxEpochs: number): boolean {
+  return epoch % evalEvery === 0 || epoch === maxEpochs;
+}
+
+/**
+ * The validations since the run's best validation NDCG@10 (or since it started, before a first
+ * best) up to `progress`'s epoch: the count that stops the run when it reaches the trainer's
+ * `patience`. Its validation schedule is `evalEvery`, the run's setting.
+ *
+ * @example
+ * ```ts
+ * validationsSinceBest({ epoch: 15, bestEpoch: 12, maxEpochs: 200 }, 1); // 3
+ * ```
+ */
+export function validationsSinceBest(
+  progress: Pick<EpochProgress, "epoch" | "bestEpoch" | "maxEpochs">,
+  evalEvery: number,
+): number {
+  let count = 0;
+  for (let epoch = progress.bestEpoch + 1; epoch <= progress.epoch; epoch++) {
+    if (isValidationEpoch(epoch, evalEvery, progress.maxEpochs)) count += 1;
+  }
+  return count;
+}
+
 /** The default progress sink: one console line per epoch. */
 export function printProgress(p: EpochProgress): void {
   const validation = p.validation

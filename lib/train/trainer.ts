@@ -50,6 +50,7 @@ import {
 } from "./config.ts";
 import {
   type EpochProgress,
+  isValidationEpoch,
   printProgress,
   type ValidationProgressCallback,
   validationProgressLine,
@@ -144,7 +145,9 @@ export async function trainModel(
         // Timers and signal listeners (a claim's heartbeat, Ctrl-C) run within about a step.
         await eventLoopTurns.yieldIfDue();
       }
-      const validation = isEvalEpoch(epoch, config) ? await validate(model, epoch + 1) : undefined;
+      const validation = isValidationEpoch(epoch + 1, config.evalEvery, config.maxEpochs)
+        ? await validate(model, epoch + 1)
+        : undefined;
       let improved = false;
       if (validation !== undefined) {
         divergence.checkValidation(validation["NDCG@10"], epoch);
@@ -332,11 +335,6 @@ function epochProgress(
     stepSeconds: means.stepSeconds,
     secondsLeftAtMost: times.secondsLeftAtMost,
   };
-}
-
-/** Validation runs every `evalEvery` epochs and after the last one. */
-function isEvalEpoch(epoch: number, config: TrainerConfig): boolean {
-  return (epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.maxEpochs;
 }
 
 /**

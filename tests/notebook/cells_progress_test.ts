@@ -107,18 +107,24 @@ Deno.test("cellsProgress in a kernel: live epochs in one output, a short summary
   const outputs = new RecordedOutputs();
   await runCells(cellsProgress(outputs), cells, epochs, outputs);
 
-  // Live: every epoch of every cell was shown, in place, with its bar, loss and time left.
-  // Each state opens with the model's counter, key and epoch: "[3] quick/... 5/20 [#####---...".
-  const shown = new Set(outputs.states.map((state) => state.split(" [")[0]));
+  // Live: every epoch of every cell was shown, in place, with its cap, loss and time left.
+  // Each state opens with the cell's number, key and epoch: "[3] quick/... epoch 5 of at most 20".
+  const shown = new Set(outputs.states.map((state) => state.split(" loss=")[0]));
   for (let index = 1; index <= cells; index++) {
     for (let step = 1; step <= epochs; step++) {
       const key = `[${index}] quick/Synthetic/SASRec-MM/seed=${index}`;
-      assert(shown.has(`${key} ${step}/${epochs}`), `${key} epoch ${step} was never shown`);
+      assert(
+        shown.has(`${key} epoch ${step} of at most ${epochs}`),
+        `${key} epoch ${step} was never shown`,
+      );
     }
   }
   assertStringIncludes(
-    outputs.states.find((state) => state.startsWith("[3] quick/Synthetic/SASRec-MM/seed=3 5/20"))!,
-    "loss=7.500 valid NDCG@10=0.05500 best=0.05500 (best @5, improved; <= 0.5 min left)",
+    outputs.states.find((state) =>
+      state.startsWith("[3] quick/Synthetic/SASRec-MM/seed=3 epoch 5 of at most 20 ")
+    )!,
+    "loss=7.500 valid NDCG@10=0.05500 best=0.05500 (best @5, improved; 0 of 4 validations of " +
+      "patience without a better NDCG@10; <= 0.5 min left)",
   );
   // Saved: the live output became the summary, and the failure was printed for good (display
   // updates travel asynchronously, so the two may reach the page in either order).
@@ -137,7 +143,10 @@ Deno.test("cellsProgress in a kernel: live epochs in one output, a short summary
     ),
     "  ... and 2 more (their results are in the results folder)",
   ]);
-  assert(!lines.some((line) => line.includes("[#")), "no progress bar is left on the page");
+  assert(
+    !lines.some((line) => line.includes(" of at most ")),
+    "no live epoch line is left on the page",
+  );
 });
 
 Deno.test("cellsProgress in a kernel: the page keeps the same few lines however many epochs", async () => {
@@ -163,9 +172,12 @@ Deno.test("cellsProgress outside a kernel: runPlan's first lines and one line pe
   assertEquals(printed.length, 2 + 2 * (3 + 1) + 2);
   assertStringIncludes(printed[5], "[1] quick/Synthetic/SASRec-MM/seed=1: valid NDCG@10 0.0700");
   assertEquals(printed[1], "dataset Synthetic");
-  assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 1/3 [#######");
+  assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 epoch 1 of at most 3 loss=");
   // Each cell's epochs under its own key.
-  assertEquals(printed[6].startsWith("quick/Synthetic/SASRec-MM/seed=2 1/3 [#######"), true);
+  assertEquals(
+    printed[6].startsWith("quick/Synthetic/SASRec-MM/seed=2 epoch 1 of at most 3 "),
+    true,
+  );
   assertEquals(printed.at(-1), "FAILED quick/Synthetic/Pop/seed=0: Error: boom");
 });
 
@@ -249,7 +261,10 @@ Deno.test("cellsProgress in a kernel: no cell computed keeps runPlan's last line
   ]);
 });
 
-Deno.test("cellsProgress in a kernel: the live counter counts models trained, a failed one too", async () => {
+Deno.test("cellsProgress in a kernel: the live number is the finished line's; a failed cell's goes to the next", async () => {
+  // Session 51: the live line numbered models trained and runPlan's line under it finished cells,
+  // so one cell trained as [5] and finished as [7]. Now a cell carries the number its finished
+  // line will have: a failed cell finishes no line, and the next cell trains under its number.
   const outputs = new RecordedOutputs();
   const progress = cellsProgress(outputs);
   const failed = { key: "quick/Synthetic/SASRec-MM/seed=0" } as PlannedCell;
@@ -264,9 +279,9 @@ Deno.test("cellsProgress in a kernel: the live counter counts models trained, a 
   } finally {
     console.log = log;
   }
-  assertEquals(outputs.states.map((state) => state.split(" [#")[0]), [
-    `[1] ${failed.key} 1/5`,
-    `[2] ${next.key} 1/5`,
+  assertEquals(outputs.states.map((state) => state.split(" loss=")[0]), [
+    `[1] ${failed.key} epoch 1 of at most 5`,
+    `[1] ${next.key} epoch 1 of at most 5`,
     "computed 0 cells now (4.0 s of training)",
   ]);
 });

@@ -97,8 +97,8 @@ Deno.test("cellsProgress: a line logged while a model trains is shown at once, u
   await progress.done();
   assertEquals(shown.length, 3);
   assertEquals(shown[1].split("\n"), [
-    "[1] quick/Synthetic/SASRec-MM/seed=0 3/3 [####################] 100% loss=2 best=0 " +
-    "(best @0; <= 0.0 min left)",
+    "[1] quick/Synthetic/SASRec-MM/seed=0 epoch 3 of at most 3 loss=2 best=0 " +
+    "(best @0; 3 of 4 validations of patience without a better NDCG@10; <= 0.0 min left)",
     "[1] quick/Synthetic/SASRec-MM/seed=0: valid NDCG@10 0.0700",
   ]);
 });
