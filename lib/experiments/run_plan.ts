@@ -63,6 +63,7 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  checkOptionalFunction,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -287,10 +288,7 @@ function checkRunPlanOptions(options: RunPlanOptions): void {
   }
   // null was read as "not given": the default console lines instead of the caller's.
   for (const callback of ["log", "onEpoch", "onCellDone"] as const) {
-    const value: unknown = options[callback];
-    if (value !== undefined && typeof value !== "function") {
-      throw new SettingError(`RunPlanOptions.${callback}`, value, "a function");
-    }
+    checkOptionalFunction(`RunPlanOptions.${callback}`, options[callback]);
   }
   const order: unknown = options.order;
   // A text is iterable: its letters were read as cell keys.

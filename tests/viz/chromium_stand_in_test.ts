@@ -199,16 +199,26 @@ Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to
   });
 });
 
-Deno.test("figureToPng: the window is the image's size even when the Chromium settings name another", async () => {
+Deno.test("figureToPng: the window is the image's size; a Chromium windowSize is refused, not applied", async () => {
   // A chromium.windowSize (for checkRenderedHtml's pages) must not resize the screenshot: the
   // page is laid out at the image's size, a larger window would add white margins.
   // Found by mutation round JN (JN06: the settings' windowSize spread after the image's won).
+  // Since session 51 such a windowSize is refused by name rather than silently dropped
+  // (tests/layout/options_values_api51_test.ts), and Chromium does not start.
   await inStandInDir(async (dir) => {
     const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    await assertRejects(() =>
+      figureToPng(bars, `${dir}/bars.png`, {
+        width: 400,
+        height: 300,
+        chromium: { executable, sandbox: false, windowSize: [1200, 900] },
+      })
+    );
+    assertEquals(pathExists(`${dir}/runs.log`), false);
     await figureToPng(bars, `${dir}/bars.png`, {
       width: 400,
       height: 300,
-      chromium: { executable, sandbox: false, windowSize: [1200, 900] },
+      chromium: { executable, sandbox: false },
     });
     assertEquals(flag((await runsOf(dir))[0], "window-size"), "400,300");
   });
