@@ -41,6 +41,7 @@ import { type WorkProgressListener, workProgressReporter } from "../util/work_pr
 import {
   checkInteger,
   checkOneOf,
+  checkOptionalText,
   checkSettingNames,
   describeRange,
   SEED_RANGE,
@@ -107,13 +108,11 @@ export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveO
     checkInteger(settingName("chunkSize"), config.chunkSize, { min: 1 });
   }
   if (config.seed !== undefined) checkInteger(settingName("seed"), config.seed, SEED_RANGE);
-  if (config.loss !== undefined && typeof config.loss !== "string") {
-    throw new SettingError(
-      settingName("loss"),
-      config.loss,
-      "a string (the training loss's description)",
-    );
-  }
+  checkOptionalText(
+    settingName("loss"),
+    config.loss,
+    "a string (the training loss's description)",
+  );
   checkRanking(config, split);
   if (config.cutoffs !== undefined) checkCutoffs(config.cutoffs, config.sampled, split);
   if (config.users !== undefined) {

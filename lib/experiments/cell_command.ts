@@ -32,6 +32,7 @@ import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
 import {
   checkOptionalFunction,
+  checkOptionalText,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -438,9 +439,7 @@ function checkRunOneCellOptions(options: RunOneCellOptions): void {
     );
   }
   checkOptionalFunction("RunOneCellOptions.log", options.log, "a function of a line");
-  if (options.job !== undefined && typeof options.job !== "string") {
-    throw new SettingError("RunOneCellOptions.job", options.job, "a text (the batch job's id)");
-  }
+  checkOptionalText("RunOneCellOptions.job", options.job, "a text (the batch job's id)");
   if (options.datasets !== undefined && !(options.datasets instanceof Map)) {
     throw new SettingError(
       "RunOneCellOptions.datasets",

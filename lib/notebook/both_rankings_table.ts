@@ -12,6 +12,7 @@ import type { SystemSummary } from "../experiments/analyse.ts";
 import { RANKING_PROTOCOLS, type RankingProtocol } from "../eval/protocol.ts";
 import {
   checkOneOf,
+  checkOptionalText,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -64,9 +65,7 @@ export function bothRankingsTable(
 ): TableInput {
   checkSettingNames("BothRankingsTableOptions", options, OPTION_NAMES);
   const { metrics, shows } = options;
-  if (shows !== undefined && typeof shows !== "string") {
-    throw new SettingError("BothRankingsTableOptions.shows", shows, "a string, or left out");
-  }
+  checkOptionalText("BothRankingsTableOptions.shows", shows, "a string, or left out");
   if (!Array.isArray(metrics) || metrics.length === 0) {
     throw new SettingError(
       "BothRankingsTableOptions.metrics",

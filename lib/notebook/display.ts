@@ -8,8 +8,8 @@ import {
 import { jupyterOrNull } from "../util/jupyter.ts";
 import {
   checkBoolean,
+  checkOptionalText,
   checkSettingNames,
-  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 import { formatTable, tableHtml, type TableSection } from "../viz/table_html.ts";
@@ -134,9 +134,7 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
   if (options.forcePlotlyBundle !== undefined) {
     checkBoolean("DisplayOptions.forcePlotlyBundle", options.forcePlotlyBundle);
   }
-  if (options.caption !== undefined && typeof options.caption !== "string") {
-    throw new SettingError("DisplayOptions.caption", options.caption, "a text");
-  }
+  checkOptionalText("DisplayOptions.caption", options.caption);
   const jupyter = jupyterOrNull();
   if (jupyter === null) {
     console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);

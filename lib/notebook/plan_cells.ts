@@ -9,7 +9,12 @@
  * mode nothing is trained and the notebook says what is missing and how to compute it.
  */
 import { envFlag } from "../util/env_flag.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalFunction,
+  checkOptionalText,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
@@ -87,16 +92,12 @@ function checkNotebookCellsOptions(
   names: SettingNames<NotebookCellsOptions> | SettingNames<NotebookCellModelOptions>,
 ): void {
   checkSettingNames(where, options, names);
-  if (options.resultsDir !== undefined && typeof options.resultsDir !== "string") {
-    throw new SettingError(`${where}.resultsDir`, options.resultsDir, "a folder (a string)");
-  }
-  if (options.quickCompute !== undefined && typeof options.quickCompute !== "function") {
-    throw new SettingError(
-      `${where}.quickCompute`,
-      options.quickCompute,
-      "a function of a PlannedCell (true: compute it)",
-    );
-  }
+  checkOptionalText(`${where}.resultsDir`, options.resultsDir, "a folder (a string)");
+  checkOptionalFunction(
+    `${where}.quickCompute`,
+    options.quickCompute,
+    "a function of a PlannedCell (true: compute it)",
+  );
 }
 
 const NOTEBOOK_CELLS_OPTION_NAMES: SettingNames<NotebookCellsOptions> = Object.freeze({

@@ -2,6 +2,7 @@ import { jupyterOrNull } from "../util/jupyter.ts";
 import { liveOutput } from "./_live_output.ts";
 import {
   checkInteger,
+  checkOptionalFunction,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -98,9 +99,7 @@ function checkProgressConfig(config: ProgressConfig): void {
   if (config.printEvery !== undefined) {
     checkInteger("ProgressConfig.printEvery", config.printEvery, { min: 1 });
   }
-  if (config.print !== undefined && typeof config.print !== "function") {
-    throw new SettingError("ProgressConfig.print", config.print, "a function of a line");
-  }
+  checkOptionalFunction("ProgressConfig.print", config.print, "a function of a line");
 }
 
 /**

@@ -10,6 +10,7 @@ import { groupedBars } from "../viz/grouped_bars.ts";
 import type { TableCell } from "../viz/table_html.ts";
 import {
   checkOneOf,
+  checkOptionalText,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -40,16 +41,6 @@ export interface SystemsTableOptions<Row extends SystemSummary> {
    * column's heading. See `TableSection.best`. Default: none.
    */
   best?: Record<string, "higher" | "lower">;
-}
-
-/**
- * Throws a `SettingError` unless `value` is left out, undefined or a text: a null caption or title
- * was read as none, a number drawn as its digits.
- */
-function checkOptionalText(setting: string, value: unknown): void {
-  if (value !== undefined && typeof value !== "string") {
-    throw new SettingError(setting, value, "a text");
-  }
 }
 
 const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {

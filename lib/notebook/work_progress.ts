@@ -8,7 +8,12 @@ import {
   type WorkUnit,
 } from "../util/work_progress.ts";
 import { createProgress, type ProgressEvent } from "./progress.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalFunction,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /**
  * The progress line's view of a long piece of work (an evaluation's users, a file's bytes): parts
@@ -57,9 +62,7 @@ function checkWorkProgressOptions(options: WorkProgressOptions): void {
   if (every !== undefined && (typeof every !== "number" || !(every >= 0))) {
     throw new SettingError("WorkProgressOptions.everySeconds", every, "a number >= 0");
   }
-  if (options.print !== undefined && typeof options.print !== "function") {
-    throw new SettingError("WorkProgressOptions.print", options.print, "a function of a line");
-  }
+  checkOptionalFunction("WorkProgressOptions.print", options.print, "a function of a line");
 }
 
 /**

@@ -4,7 +4,12 @@
  */
 
 import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalText,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Where the kernelspec lives and what to put in `JUPYTER_PATH`. */
 export interface DenoKernelspec {
@@ -49,12 +54,12 @@ const KERNELSPEC_CONFIG_NAMES: SettingNames<KernelspecConfig> = Object.freeze({
  */
 function checkKernelspecConfig(config: KernelspecConfig): void {
   checkSettingNames("KernelspecConfig", config, KERNELSPEC_CONFIG_NAMES);
-  for (const name of ["projectRoot", "denoPath", "kernelName"] as const) {
-    const value: unknown = config[name];
-    if ((value !== undefined || name === "projectRoot") && typeof value !== "string") {
-      throw new SettingError(`KernelspecConfig.${name}`, value, "a text");
-    }
+  const root: unknown = config.projectRoot;
+  if (typeof root !== "string") {
+    throw new SettingError("KernelspecConfig.projectRoot", root, "a text");
   }
+  checkOptionalText("KernelspecConfig.denoPath", config.denoPath);
+  checkOptionalText("KernelspecConfig.kernelName", config.kernelName);
 }
 
 /**

@@ -39,6 +39,7 @@ import { pathExists } from "../util/path_exists.ts";
 import {
   checkInteger,
   checkNumber,
+  checkOptionalText,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -153,10 +154,7 @@ function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfi
   // 0 would let the OS pick a port, which an explicit port must never be.
   if (config.port !== undefined) checkInteger("LabServerConfig.port", config.port, LAB_PORT_RANGE);
   for (const field of ["token", "python", "logFile"] as const) {
-    const value = config[field];
-    if (value !== undefined && typeof value !== "string") {
-      throw new SettingError(`LabServerConfig.${field}`, value, "a string");
-    }
+    checkOptionalText(`LabServerConfig.${field}`, config[field], "a string");
   }
   if (typeof config.projectRoot !== "string") {
     throw new SettingError(

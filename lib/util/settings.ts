@@ -135,6 +135,21 @@ export function checkOptionalFunction(
   }
 }
 
+/**
+ * Throws unless `value` is a text, or undefined (left out: the default). A null caption or title
+ * was read as none, and a number shown as its digits; `allowed` says what the text is, e.g.
+ * `"a folder (a string)"`.
+ */
+export function checkOptionalText(
+  setting: string,
+  value: unknown,
+  allowed = "a text",
+): asserts value is string | undefined {
+  if (value !== undefined && typeof value !== "string") {
+    throw new SettingError(setting, value, allowed);
+  }
+}
+
 /** Throws unless `value` is a boolean. */
 export function checkBoolean(setting: string, value: unknown): void {
   if (typeof value !== "boolean") throw new SettingError(setting, value, "true or false");

@@ -16,6 +16,7 @@ import {
   checkBoolean,
   checkInteger,
   checkNumber,
+  checkOptionalText,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -338,9 +339,7 @@ export async function runHeadlessChromium(
  */
 export function chromiumExecutable(config: ChromiumConfig = {}): string {
   // null was read as "not given" (the default browser); a path is what it takes.
-  if (config.executable !== undefined && typeof config.executable !== "string") {
-    throw new SettingError("ChromiumConfig.executable", config.executable, "a path (a string)");
-  }
+  checkOptionalText("ChromiumConfig.executable", config.executable, "a path (a string)");
   const executable = findChromium(config.executable);
   if (executable === null) {
     const setting = chromiumSetting();

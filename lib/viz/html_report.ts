@@ -9,7 +9,12 @@ import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
 import { markdownToHtml } from "./_markdown.ts";
 import { escapeHtml } from "./_escape.ts";
 import { tableHtml, type TableSection } from "./table_html.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalText,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 export type { TableSection };
 
@@ -55,9 +60,7 @@ const HTML_REPORT_OPTION_NAMES: SettingNames<HtmlReportOptions> = Object.freeze(
  */
 function checkHtmlReportOptions(options: HtmlReportOptions): void {
   checkSettingNames("HtmlReportOptions", options, HTML_REPORT_OPTION_NAMES);
-  if (options.title !== undefined && typeof options.title !== "string") {
-    throw new SettingError("HtmlReportOptions.title", options.title, "a text");
-  }
+  checkOptionalText("HtmlReportOptions.title", options.title);
   const path: unknown = options.plotlyPath;
   if (path !== undefined && typeof path !== "string" && !(path instanceof URL)) {
     throw new SettingError("HtmlReportOptions.plotlyPath", path, "a path (a string or a URL)");
