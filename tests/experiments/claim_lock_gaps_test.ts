@@ -17,6 +17,7 @@ import {
 } from "../../lib/experiments/_claim_lock.ts";
 import { namesIn } from "./_names_in.ts";
 import { withLockWaitsElapsing } from "./_paused_lock.ts";
+import { holdingLock } from "./_held_lock.ts";
 
 /** Runs `action` in a fresh folder, removed afterwards. */
 function inFolder(action: (directory: string) => void): void {
@@ -25,17 +26,6 @@ function inFolder(action: (directory: string) => void): void {
     action(directory);
   } finally {
     Deno.removeSync(directory, { recursive: true });
-  }
-}
-
-/** Holds the lock file `lockPath` (as another process would) while `action` runs. */
-function holding(lockPath: string, action: () => void): void {
-  const file = Deno.openSync(lockPath, { read: true, write: true, create: true });
-  try {
-    file.lockSync(true);
-    action();
-  } finally {
-    file.close();
   }
 }
 
@@ -94,7 +84,7 @@ Deno.test("ClaimLockError keeps the flock error as its cause; ClaimLockTimeoutEr
     assert(error instanceof ClaimLockError, String(error));
     assertEquals(error.cause, flockError);
     const lock = `${claim}.lock`;
-    holding(lock, () => {
+    holdingLock(lock, () => {
       const timeout = assertThrows(() => withClaimLock(claim, () => {}, 0.02));
       assert(timeout instanceof ClaimLockTimeoutError, String(timeout));
       assertEquals(timeout.name, "ClaimLockTimeoutError");
@@ -113,7 +103,7 @@ Deno.test("the sweep of abandoned claim locks skips a folder named like one and 
     removeAbandonedLocks(directory, 0.05);
     assertEquals(namesIn(directory), ["d.claim.lock"]);
     const held = `${directory}/held.claim.lock`;
-    holding(held, () => {
+    holdingLock(held, () => {
       const error = assertThrows(() => removeAbandonedLocks(directory, 0.02));
       assert(error instanceof ClaimLockTimeoutError, String(error));
       assertStringIncludes(

@@ -6,21 +6,19 @@
 import { assertStringIncludes, assertThrows } from "@std/assert";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
+import { holdingLock } from "./_held_lock.ts";
 
 Deno.test(
   "a store opening a folder waits its lockWaitSeconds for a claim lock another holder holds",
   inTempDir((directory) => {
     const lockPath = `${directory}/k.claim.lock`;
-    const lock = Deno.openSync(lockPath, { read: true, write: true, create: true });
-    try {
-      lock.lockSync(true);
-      const error = assertThrows(() => new ResultStore(directory, { lockWaitSeconds: 0.05 }));
-      assertStringIncludes(
-        error.message,
-        `${lockPath}: this claim lock file was still locked after 0.05 s`,
-      );
-    } finally {
-      lock.close();
-    }
+    const error = holdingLock(
+      lockPath,
+      () => assertThrows(() => new ResultStore(directory, { lockWaitSeconds: 0.05 })),
+    );
+    assertStringIncludes(
+      error.message,
+      `${lockPath}: this claim lock file was still locked after 0.05 s`,
+    );
   }),
 );

@@ -28,6 +28,7 @@ import { lockPathOf } from "../../lib/experiments/_claim_lock.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
+import { holdingLock } from "./_held_lock.ts";
 
 Deno.test(
   "releaseHeldClaims names the one claim it could not give up, gives up the rest, holds none",
@@ -37,16 +38,13 @@ Deno.test(
     assertEquals(store.claim("locked"), undefined);
     assertEquals(store.claim("free"), undefined);
     const locked = store.claimPathOf("locked");
-    // Another holder of the claim's lock (a flock of another open file conflicts in one process).
-    const lock = Deno.openSync(lockPathOf(locked), { read: true, write: true, create: true });
-    try {
-      lock.lockSync(true);
-      const error = assertThrows(() => releaseHeldClaims(), Error);
-      assertStringIncludes(error.message, `could not give up ${locked} (`);
-      assertStringIncludes(error.message, "gave up 1 other(s)");
-    } finally {
-      lock.close();
-    }
+    // Another holder of the claim's lock.
+    const error = holdingLock(
+      lockPathOf(locked),
+      () => assertThrows(() => releaseHeldClaims(), Error),
+    );
+    assertStringIncludes(error.message, `could not give up ${locked} (`);
+    assertStringIncludes(error.message, "gave up 1 other(s)");
     assertEquals(store.claimOf("free"), undefined, "the other claim is given up");
     assert(store.claimOf("locked") !== undefined, "the locked claim stays");
     assertEquals([...HELD_CLAIMS.keys()], [], "no claim stays listed as held");
@@ -215,20 +213,17 @@ Deno.test(
     const store = new ResultStore(directory, { lockWaitSeconds: 0.05 });
     for (const key of ["locked", "free", "free2"]) assertEquals(store.claim(key), undefined);
     const locked = store.claimPathOf("locked");
-    const lock = Deno.openSync(lockPathOf(locked), { read: true, write: true, create: true });
-    try {
-      lock.lockSync(true);
-      const error = assertThrows(() => releaseHeldClaims(), Error);
-      // The lock's own error, with the store's wait (not the default's 180 s).
-      assertStringIncludes(
-        error.message,
-        `could not give up ${locked} (${lockPathOf(locked)}: this claim lock file was still ` +
-          "locked after 0.05 s of waiting.",
-      );
-      assertStringIncludes(error.message, "; gave up 2 other(s); a kept claim goes stale");
-    } finally {
-      lock.close();
-    }
+    const error = holdingLock(
+      lockPathOf(locked),
+      () => assertThrows(() => releaseHeldClaims(), Error),
+    );
+    // The lock's own error, with the store's wait (not the default's 180 s).
+    assertStringIncludes(
+      error.message,
+      `could not give up ${locked} (${lockPathOf(locked)}: this claim lock file was still ` +
+        "locked after 0.05 s of waiting.",
+    );
+    assertStringIncludes(error.message, "; gave up 2 other(s); a kept claim goes stale");
     assertEquals([store.claimOf("free"), store.claimOf("free2")], [undefined, undefined]);
     store.release("locked");
   }),

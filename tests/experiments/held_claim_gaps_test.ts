@@ -17,10 +17,12 @@ import { ClaimLockTimeoutError } from "../../lib/experiments/_claim_lock.ts";
 import { type CellClaim, HEARTBEAT_SECONDS } from "../../lib/experiments/cell_claim.ts";
 import { ClaimLostError, HeldClaim } from "../../lib/experiments/held_claim.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { inTempDir, withStore } from "./_in_temp_dir.ts";
+import { takeOverClaim, watchHeartbeat } from "./_watched_heartbeat.ts";
 
-Deno.test("ClaimLostError names the store's stale time, and carries its name, key and holder", () => {
-  const directory = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "ClaimLostError names the store's stale time, and carries its name, key and holder",
+  inTempDir((directory) => {
     // A stale time of its own: the message named the heartbeat's period (30 s) for it.
     const store = new ResultStore(directory, { staleSeconds: 42 });
     const now = new Date().toISOString();
@@ -36,43 +38,30 @@ Deno.test("ClaimLostError names the store's stale time, and carries its name, ke
     ]);
     const gone = new ClaimLostError(store, "g", undefined);
     assertEquals([gone.name, gone.key, gone.holder], ["ClaimLostError", "g", undefined]);
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("HeldClaim.stop stops the heartbeat timer it started", () => {
-  // A timer left running after its cell is released beats on a claim that is gone, and says the
-  // cell was handed over. Counted through the store's keepAlive: no waiting for a beat.
-  const directory = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(directory);
-    const keepAlive = store.keepAlive.bind(store);
-    let started = 0;
-    let stopped = 0;
-    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
-      started++;
-      const stop = keepAlive(...args);
-      return () => (stopped++, stop());
-    };
+Deno.test(
+  "HeldClaim.stop stops the heartbeat timer it started",
+  withStore((store) => {
+    // A timer left running after its cell is released beats on a claim that is gone, and says the
+    // cell was handed over. Counted through the store's keepAlive: no waiting for a beat.
+    const timers = watchHeartbeat(store);
     assertEquals(store.claim("k"), undefined);
     const lines: string[] = [];
     const held = new HeldClaim(store, "k", (line) => lines.push(line));
     held.check();
-    assertEquals([started, stopped], [1, 0]);
+    assertEquals([timers.started, timers.stopped], [1, 0]);
     held.stop();
-    assertEquals([started, stopped], [1, 1]);
+    assertEquals([timers.started, timers.stopped], [1, 1]);
     store.release("k");
     assertEquals(lines, []);
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("ClaimLostError names the process that took the claim over, or the claim file that is gone", () => {
-  const directory = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(directory);
+Deno.test(
+  "ClaimLostError names the process that took the claim over, or the claim file that is gone",
+  withStore((store) => {
     const holder: CellClaim = {
       pid: 4242,
       hostname: "host-b",
@@ -88,82 +77,54 @@ Deno.test("ClaimLostError names the process that took the claim over, or the cla
     const gone = new ClaimLostError(store, "quick/k/seed=0", undefined);
     // The claim file, not the result file (which does not exist yet).
     assertStringIncludes(gone.message, `its claim ${store.claimPathOf("quick/k/seed=0")} is gone`);
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("HeldClaim beats every given seconds; a stuck timer's error is thrown by check without a heartbeat", () => {
-  // The timer's heartbeat waited out the claim's lock (a paused holder): check must not wait again.
-  const directory = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(directory);
-    const periods: (number | undefined)[] = [];
-    let onStuck: ((error: ClaimLockTimeoutError) => void) | undefined;
-    const keepAlive = store.keepAlive.bind(store);
-    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
-      periods.push(args[1]);
-      onStuck = args[3];
-      return keepAlive(...args);
-    };
-    let beats = 0;
-    const heartbeat = store.heartbeat.bind(store);
-    store.heartbeat = (key: string) => (beats++, heartbeat(key));
+Deno.test(
+  "HeldClaim beats every given seconds; a stuck timer's error is thrown by check without a heartbeat",
+  withStore((store) => {
+    // The timer's heartbeat waited out the claim's lock (a paused holder): check must not wait again.
+    const timers = watchHeartbeat(store);
     assertEquals(store.claim("k"), undefined);
     const lines: string[] = [];
     new HeldClaim(store, "k", (line) => lines.push(line)).stop();
     const held = new HeldClaim(store, "k", (line) => lines.push(line), 7);
     try {
-      assertEquals(periods, [HEARTBEAT_SECONDS, 7]);
+      assertEquals(timers.periods, [HEARTBEAT_SECONDS, 7]);
       held.check();
-      assertEquals(beats, 1);
+      assertEquals(timers.beats, 1);
       const stuck = new ClaimLockTimeoutError(`${store.claimPathOf("k")}.lock`, 180);
-      onStuck!(stuck);
+      timers.onStuck!(stuck);
       assertStrictEquals(assertThrows(() => held.check()), stuck);
-      assertEquals(beats, 1, "check beat again after the timer's beat was stuck");
+      assertEquals(timers.beats, 1, "check beat again after the timer's beat was stuck");
     } finally {
       held.stop();
       store.release("k");
     }
     assertEquals(lines, []);
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("HeldClaim: a loss the timer's heartbeat found is said once, and check throws it without beating", () => {
-  // Two processes on one cell: the timer found the claim taken over between two epoch ends.
-  const directory = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(directory);
-    let onLost: (() => void) | undefined;
-    const keepAlive = store.keepAlive.bind(store);
-    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
-      onLost = args[2];
-      return keepAlive(...args);
-    };
-    let beats = 0;
-    const heartbeat = store.heartbeat.bind(store);
-    store.heartbeat = (key: string) => (beats++, heartbeat(key));
+Deno.test(
+  "HeldClaim: a loss the timer's heartbeat found is said once, and check throws it without beating",
+  withStore((store) => {
+    // Two processes on one cell: the timer found the claim taken over between two epoch ends.
+    const timers = watchHeartbeat(store);
     assertEquals(store.claim("k"), undefined);
     const lines: string[] = [];
     const held = new HeldClaim(store, "k", (line) => lines.push(line));
     try {
-      const now = new Date().toISOString();
-      const taker: CellClaim = { pid: 4242, hostname: "host-b", since: now, heartbeat: now };
-      Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(taker));
-      onLost!(); // as keepAlive's beat does when the heartbeat finds the claim not this process's
+      const taker = takeOverClaim(store, "k");
+      timers.onLost!(); // as keepAlive's beat does when the heartbeat finds the claim not this process's
       assertEquals(lines.length, 1);
       assertStringIncludes(lines[0], "k: its claim was taken over, held by process 4242 on host-b");
       const error = assertThrows(() => held.check(), ClaimLostError);
       assertEquals([error.message, (error as ClaimLostError).holder], [lines[0], taker]);
-      assertEquals(beats, 0, "check beat again after the timer found the claim lost");
+      assertEquals(timers.beats, 0, "check beat again after the timer found the claim lost");
       assertEquals(lines.length, 1);
     } finally {
       held.stop();
       store.release("k"); // Not this process's now: only no longer listed as held.
     }
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);

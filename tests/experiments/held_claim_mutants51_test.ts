@@ -5,42 +5,30 @@
  * it too.
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
 import { ClaimLostError, HeldClaim } from "../../lib/experiments/held_claim.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { withStore } from "./_in_temp_dir.ts";
+import { takeOverClaim, watchHeartbeat } from "./_watched_heartbeat.ts";
 
-Deno.test("HeldClaim: a loss check finds stops the timer at once and is said once", () => {
-  const directory = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(directory);
-    let onLost: (() => void) | undefined;
-    let timerStops = 0;
-    const keepAlive = store.keepAlive.bind(store);
-    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
-      onLost = args[2];
-      const stopTimer = keepAlive(...args);
-      return () => (timerStops++, stopTimer());
-    };
+Deno.test(
+  "HeldClaim: a loss check finds stops the timer at once and is said once",
+  withStore((store) => {
+    const timers = watchHeartbeat(store);
     assertEquals(store.claim("k"), undefined);
     const lines: string[] = [];
     const held = new HeldClaim(store, "k", (line) => lines.push(line));
     try {
-      const now = new Date().toISOString();
-      const taker: CellClaim = { pid: 4242, hostname: "host-b", since: now, heartbeat: now };
-      Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(taker));
+      takeOverClaim(store, "k");
       const first = assertThrows(() => held.check(), ClaimLostError);
-      assertEquals(timerStops, 1, "the timer beat on after check found the claim lost");
+      assertEquals(timers.stopped, 1, "the timer beat on after check found the claim lost");
       assertEquals(lines, [first.message]);
       assertStringIncludes(lines[0], "k: its claim was taken over, held by process 4242 on host-b");
       // The timer's heartbeat finding the same loss (as keepAlive's beat calls onLost) says nothing.
-      onLost!();
+      timers.onLost!();
       assertEquals(lines.length, 1, "the loss was said twice");
       assertEquals(assertThrows(() => held.check(), ClaimLostError), first);
     } finally {
       held.stop();
       store.release("k"); // Not this process's now: only no longer listed as held.
     }
-  } finally {
-    Deno.removeSync(directory, { recursive: true });
-  }
-});
+  }),
+);
