@@ -14,14 +14,16 @@ import { batch, split, TRAINING_PASS } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
 
-Deno.test("training pass: a non-finite contribution at a valid pair is an error, not a stored mask", async () => {
-  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
-  const capture = new TrainingPassCapture(model, resolveDemureConfig(TRAINING_PASS));
-  const cache = new NoiseMaskCache(batch.length, model.numModalities, {
-    warmupSteps: 0,
-    everyVisits: 1,
-  });
-  // The last position of row 0 is real and its id modality present: its gradient overflows.
+/** A cache that stores a mask at every visit from the first step. */
+function everyVisitCache(model: SequentialRecommender): NoiseMaskCache {
+  return new NoiseMaskCache(batch.length, model.numModalities, { warmupSteps: 0, everyVisits: 1 });
+}
+
+/**
+ * Keeps in `capture` the batch's embeddings with a gradient of ones that overflows at the last
+ * position of row 0, which is real and has its id modality present.
+ */
+function keepOverflowingGradient(model: SequentialRecommender, capture: TrainingPassCapture): void {
   const [embeddings, gradient] = tf.tidy(() => {
     const e = model.embedModalities(
       tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"),
@@ -32,6 +34,13 @@ Deno.test("training pass: a non-finite contribution at a valid pair is an error,
   });
   capture.keep(0, batch, gradient, embeddings, false);
   tf.dispose([embeddings, gradient]);
+}
+
+Deno.test("training pass: a non-finite contribution at a valid pair is an error, not a stored mask", async () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const capture = new TrainingPassCapture(model, resolveDemureConfig(TRAINING_PASS));
+  const cache = everyVisitCache(model);
+  keepOverflowingGradient(model, capture);
   await assertRejects(() => capture.storeNext(cache, 0, true), Error, "non-finite");
   assertEquals(capture.captured, 0, "a refused capture is not counted as stored");
   model.dispose();
@@ -46,20 +55,8 @@ Deno.test("training pass: the non-finite contribution's error names the configur
     attribution: { ...resolveDemureConfig(TRAINING_PASS).attribution, method: "gradient_norm" },
   });
   const capture = new TrainingPassCapture(model, config);
-  const cache = new NoiseMaskCache(batch.length, model.numModalities, {
-    warmupSteps: 0,
-    everyVisits: 1,
-  });
-  const [embeddings, gradient] = tf.tidy(() => {
-    const e = model.embedModalities(
-      tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"),
-    );
-    const overflow = tf.buffer(e.shape, "float32");
-    overflow.set(Infinity, 0, batch.length - 1, 0, 0);
-    return [e, tf.add(tf.onesLike(e), overflow.toTensor()) as tf.Tensor4D];
-  });
-  capture.keep(0, batch, gradient, embeddings, false);
-  tf.dispose([embeddings, gradient]);
+  const cache = everyVisitCache(model);
+  keepOverflowingGradient(model, capture);
   await assertRejects(
     () => capture.storeNext(cache, 0, true),
     Error,
