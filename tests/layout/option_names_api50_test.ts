@@ -10,27 +10,10 @@
  * reason; a new one fails here.
  */
 import { assertEquals } from "@std/assert";
-import { docJson, folderModules } from "./_doc_examples.ts";
-
-const modules = ["mod.ts", ...folderModules()];
+import { settingsInterfaces } from "./_settings_interfaces.ts";
 
 /** Each exported settings interface's field names, by interface. */
-const settingsFields = new Map<string, string[]>();
-for (const module of Object.values(await docJson(modules))) {
-  const symbols = (module as {
-    symbols: {
-      name: string;
-      declarations: { kind: string; def?: { properties?: { name: string }[] } }[];
-    }[];
-  }).symbols;
-  for (const { name, declarations } of symbols) {
-    if (!/(Config|Options|Settings)$/.test(name)) continue;
-    for (const declaration of declarations) {
-      if (declaration.kind !== "interface") continue;
-      settingsFields.set(name, (declaration.def?.properties ?? []).map((p) => p.name));
-    }
-  }
-}
+const settingsFields = await settingsInterfaces();
 
 /** A concept: the names that denote it, and the one spelling allowed. */
 interface NameRule {

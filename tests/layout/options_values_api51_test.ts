@@ -12,7 +12,7 @@
  * field added without a check fails this suite.
  */
 import { assert, assertEquals } from "@std/assert";
-import { docJson, folderModules } from "./_doc_examples.ts";
+import { settingsInterfaces } from "./_settings_interfaces.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
 import {
@@ -368,28 +368,6 @@ const NOT_SETTINGS_BAGS: Readonly<Record<string, string>> = {
   InfoNceOptions: "a loss's per-call tensors (negatives); InfoNceConfig's fields are audited",
   NtXentOptions: "a loss's per-call settings, given by CL4SRec's objective from Cl4SRecConfig",
 };
-
-/** The fields of each settings interface the root and the folders' `mod.ts` export. */
-async function settingsInterfaces(): Promise<Map<string, string[]>> {
-  const fields = new Map<string, string[]>();
-  const docs = await docJson(["mod.ts", ...folderModules()]);
-  for (const doc of Object.values(docs)) {
-    const symbols = (doc as {
-      symbols: {
-        name: string;
-        declarations: { kind: string; def?: { properties?: { name: string }[] } }[];
-      }[];
-    }).symbols;
-    for (const { name, declarations } of symbols) {
-      if (!/(Config|Options|Settings)$/.test(name)) continue;
-      for (const declaration of declarations) {
-        if (declaration.kind !== "interface") continue;
-        fields.set(name, (declaration.def?.properties ?? []).map((p) => p.name));
-      }
-    }
-  }
-  return fields;
-}
 
 const interfaces = await settingsInterfaces();
 
