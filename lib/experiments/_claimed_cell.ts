@@ -3,9 +3,7 @@
  * reused, trained or diverged, then stored. The training is a parameter (`runPlannedCell` in a
  * run), so that a test can make a selection trial diverge where the plan's settings would not.
  */
-import { attributionLine } from "./attribution_quality.ts";
-import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
-import { validationProgressLine } from "../train/progress.ts";
+import { loggedCellWork } from "./_cell_work_lines.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -70,13 +68,7 @@ export async function runClaimedCell(
       result = await context.train(current, cell, data, {
         afterEpoch: () => held.check(),
         onProgress: (progress) => context.onEpoch(cell, progress),
-        onAttribution: (progress) => log(attributionLine(progress)),
-        onEvaluation: (progress) => {
-          const line = slowEvaluationLine(progress);
-          if (line !== undefined) log(line);
-        },
-        onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
-        onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
+        ...loggedCellWork(log),
       }, context.resultsDir);
     } catch (error) {
       if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;

@@ -16,9 +16,7 @@
  * await runOneCell(plan, resolveCell(plan, "3"), { resultsDir: "results/quick" });
  * ```
  */
-import { attributionLine } from "./attribution_quality.ts";
-import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
-import { validationProgressLine } from "../train/progress.ts";
+import { loggedCellWork } from "./_cell_work_lines.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
@@ -521,13 +519,7 @@ export async function runOneCell(
     const result = await runPlannedCell(plan, cell, data, {
       afterEpoch: () => held.check(),
       onProgress: (progress) => log(epochLine(progress)),
-      onAttribution: (progress) => log(attributionLine(progress)),
-      onEvaluation: (progress) => {
-        const line = slowEvaluationLine(progress);
-        if (line !== undefined) log(line);
-      },
-      onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
-      onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
+      ...loggedCellWork(log),
     }, options.resultsDir);
     held.check();
     store.put(cell.key, settings, result);
