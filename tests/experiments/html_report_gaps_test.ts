@@ -10,6 +10,7 @@ import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
 import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
+import { twoEpochCurves } from "./_training_curves.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
 const empty = EMPTY_SUMMARY;
@@ -64,20 +65,11 @@ Deno.test("report: the attribution caption over one seed says '1 seed'", () => {
 Deno.test("writeReport: summary.json is the summary, summary.md its markdown, report.html titled by the mode", async () => {
   const directory = Deno.makeTempDirSync();
   try {
-    const curves = (system: string) => ({
-      system,
-      seed: 0,
-      epochs: [1, 2],
-      validNdcg: [0.1, 0.2],
-      recommendationLoss: [5, 4],
-      auxiliaryLoss: [0, 0],
-      bestEpoch: 2,
-    });
     const summary: ReproductionSummary = {
       ...empty,
       diagnosis: [{
         dataset: "Synthetic",
-        curves: [curves("SASRec-MM"), curves("Demure-SASRec")],
+        curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
         noiseRateByModality: {},
         noiseRates: { measured: [], unmeasured: [] },
         popularity: [],

@@ -13,6 +13,7 @@ import {
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
 import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
+import { twoEpochCurves } from "./_training_curves.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
@@ -87,18 +88,9 @@ Deno.test("main-table figure: HR@10's error bars are HR@10's std, not NDCG@10's"
 
 Deno.test("report: every dataset's diagnosis gets its figures, not only the first", () => {
   // Found by mutation round OF (OF37): the fixtures held one diagnosis.
-  const curves = (system: string) => ({
-    system,
-    seed: 0,
-    epochs: [1, 2],
-    validNdcg: [0.1, 0.2],
-    recommendationLoss: [5, 4],
-    auxiliaryLoss: [0, 0],
-    bestEpoch: 2,
-  });
   const diagnosis = (dataset: string) => ({
     dataset,
-    curves: [curves("SASRec-MM"), curves("Demure-SASRec")],
+    curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
     noiseRateByModality: {},
     noiseRates: { measured: [], unmeasured: [] },
     popularity: [],
@@ -161,19 +153,10 @@ Deno.test("diagnosisFigures: a warm-up of no epoch or of one reads so, never 'ep
 
 Deno.test("diagnosisFigures: a bucket with a system's cells but no NDCG@10 is an error naming the system and bucket", () => {
   // Found by mutation round OF (OF38): the bucket was named by no test.
-  const run = (system: string) => ({
-    system,
-    seed: 0,
-    epochs: [1, 2],
-    validNdcg: [0.1, 0.2],
-    recommendationLoss: [5, 4],
-    auxiliaryLoss: [0, 0],
-    bestEpoch: 2,
-  });
   const error = assertThrows(() =>
     diagnosisFigures({
       dataset: "Synthetic",
-      curves: [run("SASRec-MM"), run("Demure-SASRec")],
+      curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
       noiseRateByModality: {},
       noiseRates: { measured: [], unmeasured: [] },
       curvesProtocol: RECORD_CAPTION_PROTOCOL,

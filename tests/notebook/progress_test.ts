@@ -183,20 +183,7 @@ Deno.test("trainingProgress: outside a notebook each epoch prints one line under
   console.log = (line: string) => void lines.push(line);
   try {
     const progress = trainingProgress("SASRec-MM");
-    progress.onProgress({
-      epoch: 1,
-      maxEpochs: 2,
-      loss: 2,
-      recommendationLoss: 2,
-      auxiliaryLoss: 0,
-      bestValidation: 0,
-      bestEpoch: 0,
-      improved: false,
-      steps: 1,
-      epochSeconds: 1,
-      stepSeconds: 1,
-      secondsLeftAtMost: 60,
-    });
+    progress.onProgress(epochOf({ maxEpochs: 2, secondsLeftAtMost: 60 }));
     await progress.done();
   } finally {
     console.log = log;

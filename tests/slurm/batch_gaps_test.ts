@@ -4,34 +4,12 @@
  * folder, its output printed as is, and a task's GPU count. Run through bash with a stand-in deno.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { runCaptured } from "./_run.ts";
-import {
-  cellsBatchScript,
-  reportBatchScript,
-  type SubmissionSettings,
-} from "../../scripts/slurm/batch.ts";
+import { bash, BATCH_KEYS as KEYS, settingsIn } from "./_batch_settings.ts";
+import { cellsBatchScript, reportBatchScript } from "../../scripts/slurm/batch.ts";
 import type { StageArray } from "../../scripts/cluster/stages.ts";
 import { shellQuote } from "../../scripts/cluster/shell.ts";
 
-const KEYS = [
-  "quick/Synthetic(numUsers=160)/Pop/seed=0",
-  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.5]/seed=0",
-  "quick/MovieLens/it's/seed=1",
-];
 const RESOURCES = { cpus: 1, memoryMb: 1024, minutes: 10 };
-
-function settingsIn(dir: string, deno: string): SubmissionSettings {
-  return {
-    workspace: dir,
-    resultsDir: `${dir}/results`,
-    logDir: `${dir}/results/slurm/logs`,
-    deno,
-    permissions: [`--allow-read=${dir}`],
-    planArgs: ["--quick"],
-    concurrency: 3,
-    gpus: 0,
-  };
-}
 
 /** A stand-in deno that prints its folder, then `output` as written (printf %s). */
 function fakeDeno(path: string, output: string): string {
@@ -41,10 +19,6 @@ function fakeDeno(path: string, output: string): string {
   );
   Deno.chmodSync(path, 0o755);
   return path;
-}
-
-function bash(script: string, env: Record<string, string>) {
-  return runCaptured("bash", ["-c", script], env);
 }
 
 function inTemp(body: (dir: string) => void): void {
@@ -72,7 +46,10 @@ Deno.test("report script: a log folder with $, quotes and a backquote is named a
       });
       const run = bash(script, { DEMURE_CELLS_JOBS: "41" });
       assertEquals(run.code, 1, run.stderr);
-      assertStringIncludes(run.stdout, `failed cell: ${KEYS[1]} (log: ${logDir}/cell-41_1.log)\n`);
+      assertStringIncludes(
+        run.stdout,
+        `failed cell: ${KEYS[1]} (log: ${logDir}/cell-41_1.log)\n`,
+      );
       assertStringIncludes(run.stdout, "3 cells submitted, 1 failed\n");
     }
   });

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { runCaptured } from "./_run.ts";
+import { bash, BATCH_KEYS as KEYS, settingsIn as batchSettingsIn } from "./_batch_settings.ts";
 import {
   cellsBatchScript,
   reportBatchScript,
@@ -9,31 +9,13 @@ import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/s
 import { shellQuote } from "../../scripts/cluster/shell.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
-const KEYS = [
-  "quick/Synthetic(numUsers=160)/Pop/seed=0",
-  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.5]/seed=0",
-  "quick/MovieLens/it's/seed=1",
-];
-
 const REPRODUCE_TASK = (JSON.parse(
   Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
 ) as { tasks: Record<string, string> }).tasks.reproduce;
 
+/** The batch settings of `reproduce`'s own permissions (the line each task runs is compared). */
 function settingsIn(dir: string, deno: string): SubmissionSettings {
-  return {
-    workspace: dir,
-    resultsDir: `${dir}/results`,
-    logDir: `${dir}/results/slurm/logs`,
-    deno,
-    permissions: taskPermissions(REPRODUCE_TASK, [`${dir}/results`]),
-    planArgs: ["--quick"],
-    concurrency: 3,
-    gpus: 0,
-  };
-}
-
-function bash(script: string, env: Record<string, string>) {
-  return runCaptured("bash", ["-c", script], env);
+  return batchSettingsIn(dir, deno, taskPermissions(REPRODUCE_TASK, [`${dir}/results`]));
 }
 
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
