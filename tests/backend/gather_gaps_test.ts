@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
+import { HEAP_GROWTH_SHAPE, heapGrowthInput, wasmHeapBytes } from "./_wasm_heap.ts";
 
 for (const backend of ["wasm", "cpu"] as const) {
   Deno.test(`GatherV2(host, ${backend}): a scalar index gives the row itself, and no buffer is left`, async () => {
@@ -61,18 +62,13 @@ Deno.test("GatherV2(host, wasm) reads the table after its output has grown the w
   registerHostKernels("wasm");
   // A 16 MB output next to a 16 MB table grows the heap; a view of the table taken before the
   // output is allocated is then detached (empty), and the output would hold no table values.
-  const [rows, width] = [16, 262_144];
-  const table = tf.tensor2d(Float32Array.from({ length: rows * width }, (_, i) => i % 1000), [
-    rows,
-    width,
-  ]);
-  const heapBytes = () =>
-    (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
+  const [rows, width] = HEAP_GROWTH_SHAPE;
+  const table = heapGrowthInput();
   const ids = tf.tensor1d(Array.from({ length: rows }, (_, i) => rows - 1 - i), "int32");
-  const before = heapBytes();
+  const before = wasmHeapBytes();
   const out = tf.gather(table, ids);
   tf.dispose([table, ids]);
-  assert(heapBytes() > before, "the output did not grow the heap: this test checks nothing");
+  assert(wasmHeapBytes() > before, "the output did not grow the heap: this test checks nothing");
   const values = out.dataSync();
   for (const r of [0, 1, rows - 1]) {
     const start = (rows - 1 - r) * width;

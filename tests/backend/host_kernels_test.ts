@@ -9,6 +9,7 @@ import { copyBlock } from "../../lib/backend/kernels/slice.ts";
 import { permute } from "../../lib/backend/kernels/transpose_cast.ts";
 import { applyBinary } from "../../lib/backend/kernels/binary.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
+import { HEAP_GROWTH_SHAPE, heapGrowthInput, wasmHeapBytes } from "./_wasm_heap.ts";
 
 registerUnsortedSegmentSum();
 
@@ -455,17 +456,12 @@ Deno.test("Unpack(host, wasm) reads its input after the outputs have grown the w
   registerHostKernels("wasm");
   // 16 MB of outputs next to a 16 MB input grow the heap; a view of the input taken before the
   // outputs are allocated is then detached (empty), and the outputs would hold no input values.
-  const [rows, width] = [16, 262_144];
-  const x = tf.tensor2d(Float32Array.from({ length: rows * width }, (_, i) => i % 1000), [
-    rows,
-    width,
-  ]);
-  const heapBytes = () =>
-    (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
-  const before = heapBytes();
+  const [rows, width] = HEAP_GROWTH_SHAPE;
+  const x = heapGrowthInput();
+  const before = wasmHeapBytes();
   const parts = tf.unstack(x);
   x.dispose();
-  assert(heapBytes() > before, "the outputs did not grow the heap: this test checks nothing");
+  assert(wasmHeapBytes() > before, "the outputs did not grow the heap: this test checks nothing");
   assertEquals(parts.length, rows);
   for (const r of [0, 1, rows - 1]) {
     const values = parts[r].dataSync();

@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
+import { HEAP_GROWTH_SHAPE, heapGrowthInput, wasmHeapBytes } from "./_wasm_heap.ts";
 
 const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
 
@@ -58,17 +59,12 @@ Deno.test("Transpose(host, wasm) reads its input after its output has grown the 
   registerHostKernels("wasm");
   // A 16 MB output next to a 16 MB input grows the heap; a view of the input taken before the
   // output is allocated is then detached (empty), and the output would hold no input values.
-  const [rows, width] = [16, 262_144];
-  const x = tf.tensor2d(Float32Array.from({ length: rows * width }, (_, i) => i % 1000), [
-    rows,
-    width,
-  ]);
-  const heapBytes = () =>
-    (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
-  const before = heapBytes();
+  const [rows, width] = HEAP_GROWTH_SHAPE;
+  const x = heapGrowthInput();
+  const before = wasmHeapBytes();
   const y = tf.transpose(x); // [width, rows]: y[c][r] = x[r][c]
   x.dispose();
-  assert(heapBytes() > before, "the output did not grow the heap: this test checks nothing");
+  assert(wasmHeapBytes() > before, "the output did not grow the heap: this test checks nothing");
   const values = y.dataSync();
   for (const [c, r] of [[0, 1], [5, 0], [width - 1, rows - 1]]) {
     assertEquals(values[c * rows + r], (r * width + c) % 1000, `y[${c}][${r}]`);
