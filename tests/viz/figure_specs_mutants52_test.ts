@@ -4,7 +4,15 @@
  * axis's scale, a series in the wrong place), and passes on the real code.
  */
 import { assertEquals } from "@std/assert";
-import { differencePlot, lineWithBands, trainingCurves } from "../../lib/viz/mod.ts";
+import {
+  differencePlot,
+  lineWithBands,
+  PALETTE,
+  seriesColors,
+  SYSTEM_COLORS,
+  trainingCurves,
+} from "../../lib/viz/mod.ts";
+import { unresolvedPageReferences } from "../../lib/viz/page_references.ts";
 
 Deno.test("lineWithBands: each axis's log ticks follow its own scale, not the other axis's", () => {
   // A log x over linear y (a sweep without tick values): the x axis labels 1, 2 and 5 of each
@@ -51,4 +59,29 @@ Deno.test("differencePlot: 0 is marked by the dashed reference line alone, not p
   assertEquals(figure.layout.yaxis?.zeroline, false);
   const zero = figure.data.find((trace) => trace.name === "0 = no difference");
   assertEquals(zero?.type === "scatter" ? zero.line?.dash : undefined, "dash");
+});
+
+Deno.test("seriesColors: with every palette colour taken by systems, another series still gets one", () => {
+  // The ten systems whose colours are the whole palette, and a series that is no system.
+  const systems = Object.keys(SYSTEM_COLORS).filter((name) =>
+    PALETTE.includes(SYSTEM_COLORS[name])
+  );
+  assertEquals(systems.length, PALETTE.length);
+  const colors = seriesColors([...systems, "raw", "smoothed"]);
+  assertEquals(colors.slice(0, systems.length), systems.map((name) => SYSTEM_COLORS[name]));
+  // No free colour is left, so the others cycle through the palette: never an undefined colour.
+  assertEquals(colors.slice(systems.length), [PALETTE[0], PALETTE[1]]);
+});
+
+Deno.test("seriesColors: a series named like an object's own property is no system", () => {
+  // "constructor" and "toString" are inherited names of every object, not systems: their colour
+  // is a palette colour, not a function.
+  assertEquals(seriesColors(["constructor", "toString (mean)"]), [PALETTE[0], PALETTE[1]]);
+});
+
+Deno.test("unresolvedPageReferences: an image button's picture beside the page is named", () => {
+  // <input type="image" src> loads its picture like <img src>.
+  assertEquals(unresolvedPageReferences('<input type="image" src="go.png" alt="go">'), [
+    'resource beside the page: <input src="go.png">',
+  ]);
 });
