@@ -3,7 +3,7 @@
  * a small change that leaves a temporary behind or names a failure wrongly, and passes on the code.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import { makeFolders, writeFilesAtomically } from "../../lib/data/atomic_write.ts";
 
 Deno.test("writeFilesAtomically: a rename that fails removes its own temporary too, not only the later ones", () => {
   const dir = Deno.makeTempDirSync();
@@ -54,6 +54,41 @@ Deno.test("writeFilesAtomically: a failed write names its file once, and keeps t
     const error = assertThrows(() => writeFilesAtomically([{ path, data: "x" }])) as Error;
     assertEquals(error.message.split(path).length - 1, 1, error.message);
     assertEquals(error.message.startsWith(`${path}: `), false, error.message);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("makeFolders: the undo removes only the folders it made, never one that was there", () => {
+  const dir = Deno.makeTempDirSync(); // empty, so removable: the undo must leave it
+  try {
+    const removeMade = makeFolders(`${dir}/a/b`);
+    assertEquals(Deno.statSync(`${dir}/a/b`).isDirectory, true);
+    removeMade();
+    assertEquals([...Deno.readDirSync(dir)], []);
+    assertEquals(Deno.statSync(dir).isDirectory, true);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("makeFolders: a mkdir that fails partway removes the folders it made before it throws", () => {
+  const dir = Deno.makeTempDirSync();
+  const mkdirSync = Deno.mkdirSync;
+  const full = new Error("No space left on device (os error 28)");
+  // A full disk after the first of two new folders.
+  Deno.mkdirSync = (() => {
+    mkdirSync(`${dir}/a`);
+    throw full;
+  }) as typeof Deno.mkdirSync;
+  try {
+    const error = assertThrows(() => makeFolders(`${dir}/a/b`));
+    assertEquals(error, full);
+  } finally {
+    Deno.mkdirSync = mkdirSync;
+  }
+  try {
+    assertEquals([...Deno.readDirSync(dir)], []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
