@@ -4,6 +4,7 @@
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { makeFolders, writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 
 Deno.test("writeFilesAtomically: a rename that fails removes its own temporary too, not only the later ones", () => {
   const dir = Deno.makeTempDirSync();
@@ -92,4 +93,30 @@ Deno.test("makeFolders: a mkdir that fails partway removes the folders it made b
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("writeFilesAtomically: bare file names with a temporary folder each get a temporary of their own", async () => {
+  // A bare name needs its own working folder, so a child process changes folder, not this one.
+  // Its clock is held still so that two temporaries made in one millisecond are named alike but
+  // for the file's name.
+  const code = `
+    import { writeFilesAtomically } from ${projectModule("lib/data/atomic_write.ts")};
+    Date.now = () => 1;
+    const dir = Deno.makeTempDirSync();
+    Deno.mkdirSync(dir + "/scratch");
+    Deno.chdir(dir);
+    writeFilesAtomically([
+      { path: "items.json", data: "items", temporaryFolder: "scratch" },
+      { path: "users.json", data: "users", temporaryFolder: "scratch" },
+    ]);
+    const seen = [
+      Deno.readTextFileSync("items.json"),
+      Deno.readTextFileSync("users.json"),
+      [...Deno.readDirSync("scratch")].length,
+    ];
+    Deno.chdir("/");
+    Deno.removeSync(dir, { recursive: true });
+    console.log(JSON.stringify(seen));
+  `;
+  assertEquals(await evalInSubprocess(code), ["items", "users", 0]);
 });
