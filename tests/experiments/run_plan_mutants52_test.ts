@@ -11,6 +11,7 @@ import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import {
   checkNoOtherSettingsReplaced,
+  differingSettings,
   OtherSettingsStoredError,
 } from "../../lib/experiments/other_settings_guard.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -206,3 +207,40 @@ Deno.test(
     assertStringIncludes(again.join("\n"), "1 cells planned, all 1 finished");
   }),
 );
+
+Deno.test(
+  "runPlan: a selection another process settles after this one's last cell is in the plan it returns",
+  inTempDir(async (resultsDir) => {
+    // Both trials are held by a live process (pid 1), which stores them once this one has ended
+    // its loop (at its closing line): the returned plan has the selection, and the cell it released
+    // no longer waits. Mutant: the refresh before the return dropped: the plan returned had no
+    // selection and the released cell still waiting.
+    const { plan, full, main, trials } = waitingMainCell();
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    for (const trial of trials) {
+      Deno.writeTextFileSync(
+        store.claimPathOf(trial.key),
+        JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+      );
+    }
+    const outcome = await runPlan(plan, {
+      resultsDir,
+      log: (line) => {
+        if (line.startsWith("this process ran 0 cells")) storeTrials(store, full, trials);
+      },
+    });
+    const released = outcome.plan.cells.find((cell) => cell.key === main.key)!;
+    assertEquals(released.waitsFor, undefined);
+    assertEquals(Object.keys(outcome.plan.selected[main.datasetLabel] ?? {}), ["SASRec-MM"]);
+    assertEquals(outcome.pending, [main.key]);
+    assertEquals(exists(selectedPath(resultsDir)), true);
+  }),
+);
+
+Deno.test("differingSettings names a differing list as a whole, not item by item", () => {
+  // Mutant: a list read as a record named its differing items ("modalities.1: ...").
+  assertEquals(
+    differingSettings({ modalities: ["image", "text"] }, { modalities: ["image", "audio"] }),
+    ['modalities: ["image","text"] stored, ["image","audio"] planned'],
+  );
+});
