@@ -244,3 +244,24 @@ Deno.test("differingSettings names a differing list as a whole, not item by item
     ['modalities: ["image","text"] stored, ["image","audio"] planned'],
   );
 });
+
+Deno.test(
+  "checkNoOtherSettingsReplaced: settings stored in another key order name no difference, and no empty one",
+  inTempDir((resultsDir) => {
+    // The store compares settings as written (key order included); differingSettings by name, so
+    // it finds none here. Mutant: `differences.length === 0` read as `< 0` appended " (<key>: )".
+    const { plan, runnable, store } = planAndStore(resultsDir);
+    const cell = runnable[0];
+    const settings = settingsOf(plan, cell);
+    const reordered = Object.fromEntries(Object.entries(settings).reverse());
+    store.put(cell.key, reordered, storedCellResult());
+    let error: unknown;
+    try {
+      checkNoOtherSettingsReplaced(plan, plan.cells, store, resultsDir);
+    } catch (caught) {
+      error = caught;
+    }
+    assert(error instanceof OtherSettingsStoredError, `${error}`);
+    assertStringIncludes(error.message, `other settings: ${cell.key}. Training them`);
+  }),
+);
