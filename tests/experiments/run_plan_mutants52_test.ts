@@ -265,3 +265,12 @@ Deno.test(
     assertStringIncludes(error.message, `other settings: ${cell.key}. Training them`);
   }),
 );
+
+Deno.test("differingSettings cuts a value longer than 40 characters to 37 and an ellipsis", () => {
+  // Mutant: the limit raised (40 -> 400) showed a whole list of item ids in the refusal.
+  const long = "x".repeat(39); // 41 characters as JSON, with its quotes
+  const fits = "y".repeat(38); // 40
+  assertEquals(differingSettings({ a: long }, { a: fits }), [
+    `a: "${"x".repeat(36)}... stored, "${fits}" planned`,
+  ]);
+});
