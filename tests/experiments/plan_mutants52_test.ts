@@ -16,3 +16,16 @@ Deno.test("planExperiments: a list where an options object belongs is refused, n
     assertStringIncludes(error.message, `PlanOptions.${name}`);
   }
 });
+
+Deno.test("planExperiments: a trial budget over the smallest grid is refused up front, naming that grid", () => {
+  // Quick mode selects SASRec-MM (12 points) and Demure-SASRec (289). Mutant: the reduce kept the
+  // largest grid, so 13 passed the plan's check and only the first trial's cell refused it, in
+  // the words of a grid its runs cut.
+  const error = assertThrows(() => planExperiments("quick", undefined, { trialBudget: 13 }));
+  assert(error instanceof SettingError, `${error}`);
+  assertStringIncludes(
+    error.message,
+    "PlanOptions.trialBudget is 13; allowed: an integer >= 1 and <= 12 (the points of " +
+      "SASRec-MM's grid)",
+  );
+});
