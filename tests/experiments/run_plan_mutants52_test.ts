@@ -274,3 +274,31 @@ Deno.test("differingSettings cuts a value longer than 40 characters to 37 and an
     `a: "${"x".repeat(36)}... stored, "${fits}" planned`,
   ]);
 });
+
+Deno.test(
+  "checkNoOtherSettingsReplaced: exactly three differing settings are all named, with no 'more'",
+  inTempDir((resultsDir) => {
+    // Mutant: `differences.length >= DIFFERENCES_NAMED` added "; 0 more" after the three named.
+    const { plan, runnable, store } = planAndStore(resultsDir);
+    const cell = runnable[0];
+    const settings = settingsOf(plan, cell);
+    store.put(
+      cell.key,
+      { ...settings, seed: 99, scoreAttribution: !settings.scoreAttribution, model: {} },
+      storedCellResult(),
+    );
+    let error: unknown;
+    try {
+      checkNoOtherSettingsReplaced(plan, plan.cells, store, resultsDir);
+    } catch (caught) {
+      error = caught;
+    }
+    assert(error instanceof OtherSettingsStoredError, `${error}`);
+    assertStringIncludes(
+      error.message,
+      `(${cell.key}: seed: 99 stored, ${settings.seed} planned; model.dim: not set stored, ` +
+        `${JSON.stringify(settings.model.dim)} planned; scoreAttribution: ` +
+        `${!settings.scoreAttribution} stored, ${settings.scoreAttribution} planned). Training`,
+    );
+  }),
+);
