@@ -5,6 +5,7 @@
 import { assertEquals } from "@std/assert";
 import { timeLeftPhrase, USERS, workProgressLine } from "../../lib/util/work_progress.ts";
 import { closestSettingName } from "../../lib/util/settings.ts";
+import { jsonDifferences } from "../../lib/util/json_differences.ts";
 
 // Mutant: Math.ceil -> Math.round in timeLeftPhrase (the time left is rounded up, as documented).
 Deno.test("timeLeftPhrase: the time left is rounded up, never down", () => {
@@ -22,4 +23,20 @@ Deno.test("closestSettingName: a replaced letter is one edit, so a short name on
   assertEquals(closestSettingName("sedd", ["seed", "batchSize"]), "seed");
   // From 5 letters two edits: two letters replaced.
   assertEquals(closestSettingName("batchSixa", ["seed", "batchSize"]), "batchSize");
+});
+
+// Mutant: .slice(0, 120) -> .slice(0, 60) in jsonDifferences' shown values.
+Deno.test("jsonDifferences: a long value is shown by its first 120 characters of JSON", () => {
+  const long = "x".repeat(200);
+  const shown = JSON.stringify(long).slice(0, 120); // the quote and 119 letters
+  assertEquals(jsonDifferences({ note: long }, { note: "y" }), [`note: ${shown} vs "y"`]);
+  assertEquals(shown.length, 120);
+});
+
+// Mutant: limit - found.length -> limit in the call for a nested key.
+Deno.test("jsonDifferences: the limit holds over all keys, differences found before a nested object included", () => {
+  const a = { epochs: 1, training: { lr: 0.1, seed: 0 } };
+  const b = { epochs: 2, training: { lr: 0.2, seed: 1 } };
+  assertEquals(jsonDifferences(a, b, "", 2), ["epochs: 1 vs 2", "training.lr: 0.1 vs 0.2"]);
+  assertEquals(jsonDifferences(a, b).length, 3);
 });
