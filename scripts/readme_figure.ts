@@ -40,7 +40,7 @@ import { taskPermissions } from "./task_permissions.ts";
 const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const NOTEBOOK = "notebooks/05_explanations.ipynb";
 
-/** Where notebook 05 writes its PNG in each mode (see its figure cell; exported for its test). */
+/** Where notebook 05 writes its PNG in each mode (see its last cell; exported for its test). */
 export const FIGURE = {
   full: "docs/figures/contribution_heatmap.png",
   quick: "results/quick/figures/contribution_heatmap.png",
