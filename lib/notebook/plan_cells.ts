@@ -181,11 +181,21 @@ export async function ensureCellsInNotebook(
     const reproduce = resultsDir === notebookResultsDir(plan)
       ? `run \`deno task reproduce ${plan.mode === "quick" ? "--quick" : "--select"}\`, or `
       : "";
-    console.log(
-      `${missing.length} cells not computed: ${reproduce}set DEMURE_RERUN=1 in the kernel's environment`,
-    );
+    console.log(missingCellsLine(missing.length, reproduce));
   }
   return found;
+}
+
+/**
+ * The line that says how many cells are missing and how to compute them. A reader of a notebook in
+ * the lab has no shell around its kernel: the line says how to set `DEMURE_RERUN` from there (a
+ * cell reads it when it runs, `notebookComputePolicy`), or for every kernel of the server.
+ */
+function missingCellsLine(missing: number, reproduce = ""): string {
+  return `${missing} ${missing === 1 ? "cell" : "cells"} not computed: ${reproduce}set ` +
+    "DEMURE_RERUN=1 in the kernel's environment (in the lab: run " +
+    '`Deno.env.set("DEMURE_RERUN", "1")` in a cell, then this cell again; or start the lab as ' +
+    "`DEMURE_RERUN=1 ./run.sh lab`)";
 }
 
 /**

@@ -61,7 +61,7 @@ Deno.test("ensureCellsInNotebook asks quickCompute in quick mode and trains noth
   assertEquals(asked, [cell.key]);
   assertEquals(found, 0);
   assertStringIncludes(output, "0 of 1 cells available (results/quick)");
-  assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --quick`");
+  assertStringIncludes(output, "1 cell not computed: run `deno task reproduce --quick`");
   // The checkout's results/quick is as it was: reading made no cells folder.
   assertEquals(pathExists(cellsFolder), folderBefore);
 });
@@ -79,7 +79,7 @@ Deno.test("ensureCellsInNotebook in full mode computes nothing, even when quickC
   assertEquals(found, 0);
   // The folder it looked in: the committed records (a wrong one sent the reader to look there).
   assertStringIncludes(output, `0 of 1 cells available (${RECORDS_DIR.full})`);
-  assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --select`");
+  assertStringIncludes(output, "1 cell not computed: run `deno task reproduce --select`");
 });
 
 Deno.test("ensureCellsInNotebook prints nothing when every cell is there", async () => {

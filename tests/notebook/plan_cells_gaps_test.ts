@@ -34,8 +34,9 @@ Deno.test("ensureCellsInNotebook: of a selection partly there, counts the whole 
   assertEquals(foundKeys, [plan.cells[1].key, plan.cells[0].key]);
   assertEquals(lines, [
     `2 of 3 cells available (${RECORDS_DIR.full})`,
-    "1 cells not computed: run `deno task reproduce --select`, or set DEMURE_RERUN=1 in the " +
-    "kernel's environment",
+    "1 cell not computed: run `deno task reproduce --select`, or set DEMURE_RERUN=1 in the " +
+    'kernel\'s environment (in the lab: run `Deno.env.set("DEMURE_RERUN", "1")` in a cell, ' +
+    "then this cell again; or start the lab as `DEMURE_RERUN=1 ./run.sh lab`)",
   ]);
 });
 

@@ -49,7 +49,9 @@ Deno.test("ensureCellsInNotebook reads the cells of the folder it is given, and 
     assertEquals(lines, [
       `1 of 2 cells available (${dir})`,
       // `deno task reproduce` would fill the records, not this folder: not advised.
-      "1 cells not computed: set DEMURE_RERUN=1 in the kernel's environment",
+      "1 cell not computed: set DEMURE_RERUN=1 in the kernel's environment (in the lab: run " +
+      '`Deno.env.set("DEMURE_RERUN", "1")` in a cell, then this cell again; or start the lab as ' +
+      "`DEMURE_RERUN=1 ./run.sh lab`)",
     ]);
   } finally {
     Deno.removeSync(dir, { recursive: true });
