@@ -13,6 +13,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
+import { firstReusableTrial } from "./_reusable_trial.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
   type CellListing,
@@ -37,11 +38,7 @@ const sequence = { kind: "file" as const, path: "data/mine/mine.txt", format: "s
 
 Deno.test("listCells: a finished cell names neither the run it could reuse nor a claim left next to it, and keeps its estimate", () => {
   const plan = planExperiments("full");
-  const trial = plan.cells.find((c) =>
-    c.trial?.index === 0 && c.sameAs !== undefined && c.systemKey === "SASRec-ID" &&
-    c.datasetLabel === "MovieLens"
-  )!;
-  const index = plan.cells.indexOf(trial);
+  const { trial, index } = firstReusableTrial(plan);
   const resultsDir = Deno.makeTempDirSync();
   try {
     const store = new ResultStore(cellsDirectory(resultsDir));

@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
+import { firstReusableTrial } from "./_reusable_trial.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
   type CellListing,
@@ -762,11 +763,7 @@ Deno.test("a claim of an earlier attempt of the same batch task is taken over, o
 
 Deno.test("listCells: a pending cell whose same run is recorded is listed as free and names it", () => {
   const plan = planExperiments("full");
-  const trial = plan.cells.find((c) =>
-    c.trial?.index === 0 && c.sameAs !== undefined && c.systemKey === "SASRec-ID" &&
-    c.datasetLabel === "MovieLens"
-  )!;
-  const index = plan.cells.indexOf(trial);
+  const { trial, index } = firstReusableTrial(plan);
   const resultsDir = Deno.makeTempDirSync();
   try {
     const store = new ResultStore(cellsDirectory(resultsDir));

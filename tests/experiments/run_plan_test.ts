@@ -136,8 +136,12 @@ Deno.test("runPlan: onCellDone hears each cell it finished, with its logged line
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
-Deno.test("runPlan: onCellDone hears a failed and a held cell as such, with their logged lines", async () => {
-  // A notebook keeps these lines on its page (cellsProgress): by their outcome, not their words.
+/**
+ * The quick plan's cells that train no model, in a new results folder where the first cell is held
+ * by a live process of this host (pid 1) and the second has an empty (unreadable) claim: a run
+ * leaves the one, fails the other and runs the rest.
+ */
+function planWithHeldAndBadCells() {
   const full = planExperiments("quick");
   const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
   const resultsDir = Deno.makeTempDirSync();
@@ -148,6 +152,12 @@ Deno.test("runPlan: onCellDone hears a failed and a held cell as such, with thei
     JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
   );
   Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+  return { plan, resultsDir, held, bad, rest };
+}
+
+Deno.test("runPlan: onCellDone hears a failed and a held cell as such, with their logged lines", async () => {
+  // A notebook keeps these lines on its page (cellsProgress): by their outcome, not their words.
+  const { plan, resultsDir, held, bad, rest } = planWithHeldAndBadCells();
   const lines: string[] = [];
   const outcomes: Array<[string, CellOutcome]> = [];
   await runPlan(plan, {
@@ -569,16 +579,7 @@ Deno.test("runPlan of one waiting cell adds the trials of its selection and of i
 });
 
 Deno.test("runPlan: the counter and the closing line count only the cells this process ran, not the held or failed ones", async () => {
-  const full = planExperiments("quick");
-  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
-  const resultsDir = Deno.makeTempDirSync();
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  const [held, bad, ...rest] = plan.cells;
-  Deno.writeTextFileSync(
-    store.claimPathOf(held.key),
-    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
-  );
-  Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+  const { plan, resultsDir, rest } = planWithHeldAndBadCells();
   const lines: string[] = [];
   try {
     await runPlan(plan, { resultsDir, continueOnFailure: true, log: (line) => lines.push(line) });
