@@ -1,9 +1,13 @@
 /**
  * Gaps found by hand mutation testing (session 52) of lib/data/generated.ts: the bounds of a
- * generated dataset's user and item counts, at both ends.
+ * generated dataset's user and item counts and of its feature size, at both ends.
  */
 import { assertEquals } from "@std/assert";
-import { checkGeneratedCount, MAX_GENERATED_LIST_LENGTH } from "../../lib/data/generated.ts";
+import {
+  checkGeneratedCount,
+  checkGeneratedFeatureDim,
+  MAX_GENERATED_LIST_LENGTH,
+} from "../../lib/data/generated.ts";
 import { settingError } from "../_setting_error.ts";
 
 Deno.test("checkGeneratedCount: 1 to 2^27 are taken; 0 and 2^27 + 1 are refused, naming the range", () => {
@@ -15,4 +19,13 @@ Deno.test("checkGeneratedCount: 1 to 2^27 are taken; 0 and 2^27 + 1 are refused,
     assertEquals(error.setting, "WorkloadConfig.numUsers");
     assertEquals(error.value, value);
   }
+});
+
+Deno.test("checkGeneratedFeatureDim: numItems * dim may reach 2^31 - 1, never pass it", () => {
+  // 3 * 715827882 = 2^31 - 2 fits; 3 * 715827883 = 2^31 + 1 does not (the bound rounds down).
+  checkGeneratedFeatureDim("SyntheticConfig.modalities[0].dim", 715827882, 3);
+  const error = settingError(() =>
+    checkGeneratedFeatureDim("SyntheticConfig.modalities[0].dim", 715827883, 3)
+  );
+  assertEquals([error.setting, error.value], ["SyntheticConfig.modalities[0].dim", 715827883]);
 });
