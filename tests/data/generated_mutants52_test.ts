@@ -6,6 +6,7 @@ import { assertEquals } from "@std/assert";
 import {
   checkGeneratedCount,
   checkGeneratedFeatureDim,
+  checkGeneratedModalityName,
   MAX_GENERATED_LIST_LENGTH,
 } from "../../lib/data/generated.ts";
 import { settingError } from "../_setting_error.ts";
@@ -28,4 +29,17 @@ Deno.test("checkGeneratedFeatureDim: numItems * dim may reach 2^31 - 1, never pa
     checkGeneratedFeatureDim("SyntheticConfig.modalities[0].dim", 715827883, 3)
   );
   assertEquals([error.setting, error.value], ["SyntheticConfig.modalities[0].dim", 715827883]);
+});
+
+Deno.test('checkGeneratedModalityName: "id", an empty name and a repeat are refused; a new name is kept', () => {
+  // "id" is the learned item embedding every dataset gets first: a second "id" would be two.
+  const taken = new Set<string>();
+  for (const name of ["id", ""]) {
+    const error = settingError(() => checkGeneratedModalityName("m[0].name", name, taken));
+    assertEquals([error.setting, error.value], ["m[0].name", name]);
+  }
+  checkGeneratedModalityName("m[0].name", "text", taken);
+  assertEquals([...taken], ["text"]);
+  const error = settingError(() => checkGeneratedModalityName("m[1].name", "text", taken));
+  assertEquals([error.setting, error.value], ["m[1].name", "text"]);
 });
