@@ -265,6 +265,7 @@ export {
   type PlannedCell,
   type PlanOptions,
   type PlanOutcome,
+  type PlanPlace,
   planRankingText,
   prepareDataset,
   type PrepareDatasetOptions,

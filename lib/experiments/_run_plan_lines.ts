@@ -2,7 +2,7 @@
  * Lines the plan runner (`run_plan.ts`) prints about a run as a whole, built from plain values so
  * that their wording is testable without running a plan. Private to the plan runner.
  */
-import type { ExperimentPlan } from "./plan_types.ts";
+import type { ExperimentPlan, PlanPlace } from "./plan_types.ts";
 
 /** Seconds as the runner's lines say them: whole seconds under 90, else minutes to a tenth. */
 export function formatMinutes(seconds: number): string {
@@ -58,4 +58,30 @@ export function openingLine(
     `${options.resultsDir}); the planned ones take about ${formatMinutes(expectedSeconds)} of ` +
     `training on this machine kind${wall} (${waiting}processes started on the same results ` +
     `share the cells)${imported}`;
+}
+
+/**
+ * The line of a finished cell: its place in the whole plan, its result (`result`: validation and
+ * best epoch, `note`: what follows them), its time and the time left of the whole plan (the
+ * cells pending when this process started, at the rate every process sharing the results
+ * finished them since: `StartEstimate.secondsLeft`).
+ *
+ * @example
+ * ```ts
+ * progressLine({ finished: 5, planned: 16 }, "quick/Synthetic/Pop/seed=0", "valid NDCG@10 ...",
+ *   "", 2, 70);
+ * // "[5/16] quick/Synthetic/Pop/seed=0: valid NDCG@10 ... (2 s; about 70 s of the planned cells
+ * //  left)"
+ * ```
+ */
+export function progressLine(
+  place: PlanPlace,
+  key: string,
+  result: string,
+  note: string,
+  cellSeconds: number,
+  secondsLeft: number,
+): string {
+  return `[${place.finished}/${place.planned}] ${key}: ${result} (${formatMinutes(cellSeconds)}; ` +
+    `about ${formatMinutes(secondsLeft)} of the planned cells left)${note}`;
 }

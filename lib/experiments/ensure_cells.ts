@@ -20,7 +20,7 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
+import type { ExperimentPlan, PlannedCell, PlanPlace } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
 import { type CellOutcome, runPlan } from "./run_plan.ts";
@@ -44,8 +44,11 @@ export interface EnsureCellsOptions {
   compute?: boolean | ((cell: PlannedCell) => boolean);
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
-  /** Per-epoch progress of the cells computed now (default: a printed line per epoch). */
-  onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+  /**
+   * Per-epoch progress of the cells computed now (default: a printed line per epoch), with the
+   * place each takes among them (runPlan's `onEpoch`).
+   */
+  onEpoch?: (cell: PlannedCell, progress: EpochProgress, place: PlanPlace) => void;
   /** Each cell runPlan is done with now, and how (runPlan's `onCellDone`). */
   onCellDone?: (cell: PlannedCell, outcome: CellOutcome) => void;
 }

@@ -226,3 +226,17 @@ export interface PlanOptions {
    */
   demure?: Partial<DemureConfig>;
 }
+
+/**
+ * Where a cell stands in the whole plan that `runPlan` runs (its progress lines, `[5/16]`, and
+ * its `onEpoch`): the plan's cells finished once it is stored, by every process sharing the
+ * results (cells resumed from an earlier run included), and the plan's cells. Each process used
+ * to count only the cells it ran itself, so with `--workers 2` the terminal showed
+ * `[worker 2] [1] ...` next to `[3] ...`, and no line said how far the plan was.
+ */
+export interface PlanPlace {
+  /** The plan's cells finished, this one included (by any process). */
+  finished: number;
+  /** The plan's cells (as it stands: with its selections found so far). */
+  planned: number;
+}

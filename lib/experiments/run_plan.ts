@@ -24,7 +24,7 @@ import { ClaimLostError } from "./held_claim.ts";
 import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { importedEpochSizes } from "./_imported_epoch_sizes.ts";
 import { StartEstimate } from "./_start_estimate.ts";
-import { formatMinutes, openingLine } from "./_run_plan_lines.ts";
+import { formatMinutes, openingLine, progressLine } from "./_run_plan_lines.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
   datasetLabel,
@@ -34,7 +34,7 @@ import {
 } from "./datasets.ts";
 import { DATASET_KINDS } from "./dataset_spec.ts";
 import { replanWith } from "./plan.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
+import type { ExperimentPlan, PlannedCell, PlanPlace } from "./plan_types.ts";
 import { ClaimLockError, ClaimLockTimeoutError } from "./_claim_lock.ts";
 import { describeClaimHolder } from "./cell_claim.ts";
 import type { ResultStore } from "./result_store.ts";
@@ -80,8 +80,12 @@ export interface RunPlanOptions {
   log?: (line: string) => void;
   /** false: only collect the finished cells, run nothing (a report of a partial run). */
   runPending?: boolean;
-  /** Per-epoch progress of neural cells (default: an indented line per epoch). */
-  onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+  /**
+   * Per-epoch progress of neural cells (default: an indented line per epoch). `place`: the place
+   * the cell takes in the whole plan once finished, as its progress line will say it (`[5/16]`:
+   * the plan's cells finished when it started, plus one, and the plan's size).
+   */
+  onEpoch?: (cell: PlannedCell, progress: EpochProgress, place: PlanPlace) => void;
   /**
    * Each cell this run is done with, and how: finished (a notebook's summary of the cells it
    * computed, `cellsProgress`), failed, held by another process, or handed over to one (the lines
@@ -373,14 +377,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     estimate.pending.filter((cell) => store.has(cell.key) && !isFinished(store, start, cell))
       .length;
   log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options, replaced));
-  const run = new CellLoop(start, selection, estimate, options, {
-    store,
-    datasetOf,
-    train: runPlannedCell,
-    onEpoch: options.onEpoch ?? ((cell, progress) => log(epochLine(progress, cell.key))),
-    log,
-    resultsDir: options.resultsDir,
-  });
+  const run = new CellLoop(
+    start,
+    selection,
+    estimate,
+    options,
+    { store, datasetOf, train: runPlannedCell, log, resultsDir: options.resultsDir },
+    options.onEpoch ?? ((cell, progress) => log(epochLine(progress, cell.key))),
+  );
   if (runPending) {
     await run.runCells();
     log(run.closingLine());
@@ -484,7 +488,10 @@ class CellLoop {
   readonly #selection: SelectionRefresh;
   readonly #estimate: StartEstimate;
   readonly #options: RunPlanOptions;
-  readonly #context: ClaimedCellContext;
+  /** What runs a claimed cell, less its `onEpoch` (each cell's gives its place). */
+  readonly #context: Omit<ClaimedCellContext, "onEpoch">;
+  /** Each epoch's progress, with the place the cell will take in the plan. */
+  readonly #onEpoch: NonNullable<RunPlanOptions["onEpoch"]>;
   readonly #started = performance.now();
   /** The cells run (trained, or diverged) by this process so far. */
   #done = 0;
@@ -494,9 +501,11 @@ class CellLoop {
     selection: SelectionRefresh,
     estimate: StartEstimate,
     options: RunPlanOptions,
-    context: ClaimedCellContext,
+    context: Omit<ClaimedCellContext, "onEpoch">,
+    onEpoch: NonNullable<RunPlanOptions["onEpoch"]>,
   ) {
     this.current = start;
+    this.#onEpoch = onEpoch;
     this.#selection = selection;
     this.#estimate = estimate;
     this.#options = options;
@@ -577,7 +586,13 @@ class CellLoop {
         return;
       }
       claimed = true;
-      result = await runClaimedCell(this.current, cell, this.#context);
+      // The place its line will say once it is stored, unless other processes store cells meanwhile.
+      const now = this.#place();
+      const place = { finished: now.finished + 1, planned: now.planned };
+      result = await runClaimedCell(this.current, cell, {
+        ...this.#context,
+        onEpoch: (cell, progress) => this.#onEpoch(cell, progress, place),
+      });
     } catch (error) {
       // Its line is logged (by the claim's heartbeat, when it found the loss). The process that
       // took the claim over runs the cell: skipped as held elsewhere (waited for with
@@ -609,11 +624,25 @@ class CellLoop {
     const elapsed = (performance.now() - this.#started) / 1000;
     const left = this.#estimate.secondsLeft(this.current, store, elapsed);
     const cellSeconds = (performance.now() - cellStart) / 1000;
-    log(progressLine(this.#done, cell.key, result, cellSeconds, left));
+    const text = resultText(result);
+    log(progressLine(this.#place(), cell.key, text, backboneNote(result), cellSeconds, left));
     this.#options.onCellDone?.(cell, {
       kind: "finished",
-      result: `${resultText(result)}${backboneNote(result)}`,
+      result: `${text}${backboneNote(result)}`,
     });
+  }
+
+  /**
+   * Where the plan stands now: its cells finished by every process sharing the store, not by this
+   * one only (its own count read `[1]` in a worker next to `[3]` in the first process).
+   */
+  #place(): PlanPlace {
+    const current = this.current;
+    const { store } = this.#context;
+    const finished = current.cells.filter((cell) =>
+      !cell.waitsFor && isFinished(store, current, cell)
+    );
+    return { finished: finished.length, planned: current.cells.length };
   }
 
   /** Logs `line` (of a cell failed or held) and reports it, first line only, as the outcome. */
@@ -632,19 +661,6 @@ function folderUnwritable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return error instanceof Deno.errors.PermissionDenied || error instanceof ClaimLockError ||
     error instanceof Deno.errors.NotCapable || code === "EROFS" || code === "ENOSPC";
-}
-
-/** The line of a finished cell: its validation, epochs, time, and the time left of the plan. */
-function progressLine(
-  done: number,
-  key: string,
-  result: CellResult,
-  cellSeconds: number,
-  secondsLeft: number,
-): string {
-  return `[${done}] ${key}: ${resultText(result)} (${formatMinutes(cellSeconds)}; about ${
-    formatMinutes(secondsLeft)
-  } of the planned cells left)${backboneNote(result)}`;
 }
 
 /** A finished cell's validation NDCG@10 and best epoch, and whether the cap bound it. */

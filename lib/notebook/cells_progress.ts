@@ -16,7 +16,7 @@
  * from the wording of the logged lines (rewording one would have dropped it from every page).
  * Outside a kernel every line prints, as runPlan's own log does.
  */
-import type { PlannedCell } from "../experiments/plan_types.ts";
+import type { PlannedCell, PlanPlace } from "../experiments/plan_types.ts";
 import type { CellOutcome } from "../experiments/run_plan.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
@@ -33,8 +33,11 @@ export const MAX_LISTED_CELLS = 10;
 export interface CellsProgress {
   /** runPlan's `log`: only a message's first line is shown (the dataset lines carry tables). */
   log: (line: string) => void;
-  /** runPlan's `onEpoch`. */
-  onEpoch: (cell: PlannedCell, progress: EpochProgress) => void;
+  /**
+   * runPlan's `onEpoch`; `place` (runPlan gives it) numbers the live line as runPlan's line
+   * numbers the cell once finished.
+   */
+  onEpoch: (cell: PlannedCell, progress: EpochProgress, place?: PlanPlace) => void;
   /**
    * runPlan's `onCellDone`: a finished cell's line of the summary; runPlan's line for a cell that
    * failed, is held by another process or was handed over to one, printed for good.
@@ -92,13 +95,15 @@ export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): Cel
       message = line.split("\n")[0];
       show();
     },
-    onEpoch: (cell, progress) => {
+    onEpoch: (cell, progress, place) => {
       seconds += progress.epochSeconds;
-      // Numbered as runPlan's line will number it when it finishes (runPlan counts the cells it
-      // finished): numbered by models trained, a cell trained as [5] finished as [7] on the line
-      // under it, after two cells that train no model.
+      // Numbered as runPlan's line will number it when it finishes (its place in the plan, of the
+      // plan's size; without runPlan's place, the cells finished by this call): numbered by models
+      // trained, a cell trained as [5] finished as [7] on the line under it, after two cells that
+      // train no model.
+      const number = place ? `${place.finished}/${place.planned}` : `${finished.length + 1}`;
       training = formatProgressLine(
-        `[${finished.length + 1}] ${cell.key}`,
+        `[${number}] ${cell.key}`,
         epochProgressEvent(progress, stoppingSettingsOf(cell.training)),
       );
       show();

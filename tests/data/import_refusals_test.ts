@@ -340,7 +340,7 @@ Deno.test("RecBole: an id column of another type and an empty .item are refused"
     `${floatIds}.inter`,
     1,
     "item_id:float",
-    "expected type token",
+    "the header declares item_id:float, expected item_id:token: user and item ids are tokens",
   );
   const emptyItem = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": "\n" });
   assertDataError(

@@ -156,7 +156,11 @@ Deno.test("malformed .inter: timestamp declared as token", () => {
     `${base}.inter`,
     1,
     "timestamp:token",
-    "expected type float",
+    "the header declares timestamp:token, expected timestamp:float: the timestamp orders each " +
+      "user's history (its last item is the test item, the one before it the validation item), " +
+      "so it must be one number per row; write timestamp:float in the header, with numbers in " +
+      "its cells (dates such as 2024-01-31 converted to Unix seconds), or, if the column is not " +
+      "the time of the interactions, give it another name",
   );
 });
 

@@ -16,6 +16,15 @@ import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 const { write: fixture } = importFixtures("recbole_import_export_gaps_");
 const provenance = { source: "test", normalisation: "none" };
 
+/** The refusal of a timestamp column declared `declared` (not float): what, why and the fix. */
+function timestampTypeDetail(declared: string): string {
+  return `the header declares timestamp:${declared}, expected timestamp:float: the timestamp ` +
+    "orders each user's history (its last item is the test item, the one before it the " +
+    "validation item), so it must be one number per row; write timestamp:float in the header, " +
+    "with numbers in its cells (dates such as 2024-01-31 converted to Unix seconds), or, if the " +
+    "column is not the time of the interactions, give it another name";
+}
+
 /** The DataError `fn` throws, as [file, line, field, detail]. */
 function refusal(fn: () => unknown): [string, number, string, string] {
   const error = assertThrows(fn);
@@ -129,7 +138,9 @@ Deno.test(".inter: a column of the wrong type is refused at the header's own lin
     `${base}.inter`,
     2,
     "item_id:float",
-    "expected type token",
+    "the header declares item_id:float, expected item_id:token: user and item ids are tokens " +
+    "(RecBole's USER_ID_FIELD and ITEM_ID_FIELD: each id is kept as written and indexed, never " +
+    "read as a number); write item_id:token in the header (the rows need no change)",
   ]);
 });
 
@@ -148,7 +159,7 @@ Deno.test(".inter: a timestamp column of another type is refused at the header's
     `${base}.inter`,
     2,
     "timestamp:token",
-    "expected type float",
+    timestampTypeDetail("token"),
   ]);
 });
 
@@ -166,7 +177,7 @@ Deno.test(".inter: a float_seq timestamp is refused; another float_seq column is
     `${timed}.inter`,
     1,
     "timestamp:float_seq",
-    "expected type float",
+    timestampTypeDetail("float_seq"),
   ]);
   const base = fixture({
     ".inter": "user_id:token\titem_id:token\tscores:float_seq\nu1\ta\t1 x\n",

@@ -92,7 +92,7 @@ Deno.test("runner: a diverged trial is stored, not rerun and left out of the sel
       log: (line) => runLines.push(line),
       onEpoch: () => {},
     });
-    const ran = runLines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+    const ran = runLines.flatMap((line) => /^\[\d+\/\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
     assertEquals(ran, [...others.map((c) => c.key), waiting.key]);
     assertEquals(outcome.pending, []);
     assertEquals(outcome.byKey.get(diverging.key)?.diverged, record.diverged);

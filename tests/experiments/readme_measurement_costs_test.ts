@@ -29,7 +29,9 @@ function subBullets(readme: string): string[] {
 /** The training minutes of every cell a selection-budget log reports, summed. */
 function loggedTrainingMinutes(log: string): number {
   let minutes = 0;
-  for (const [, value, unit] of log.matchAll(/^\[\d+\] \S+: .*?\((\d+(?:\.\d+)?) (s|min);/gm)) {
+  for (
+    const [, value, unit] of log.matchAll(/^\[\d+(?:\/\d+)?\] \S+: .*?\((\d+(?:\.\d+)?) (s|min);/gm)
+  ) {
     minutes += Number(value) / (unit === "s" ? 60 : 1);
   }
   return minutes;
@@ -83,7 +85,8 @@ Deno.test("loggedTrainingMinutes: a log's cells in seconds and minutes, other li
   const log = [
     "[1] full/MovieLens/SASRec-MM/trial=2/seed=0: valid NDCG@10 0.0695, best epoch 28/200 " +
     "(2.0 min; about 4.0 min of the planned cells left)",
-    "[2] full/Synthetic/GRU4Rec-MM/trial=3/seed=0: valid NDCG@10 0.1577, best epoch 66/200 " +
+    // A line of today's runs: the cell's place in the whole plan and the plan's size.
+    "[2/3] full/Synthetic/GRU4Rec-MM/trial=3/seed=0: valid NDCG@10 0.1577, best epoch 66/200 " +
     "(75 s; about 0 s of the planned cells left)",
     "full reproduction: 3 cells planned; the planned ones take about 32.5 min of training",
   ].join("\n");

@@ -610,10 +610,10 @@ Deno.test("the verification reruns the longest recorded cells first and reports 
   // The records' NDCG@10 is the stub's 0.1: every rerun differs from it.
   assertEquals(code, 1, stderr);
   assertStringIncludes(stdout, "verifying 4 cells against results-of-record/full");
-  const started = stdout.split("\n").filter((line) => /^\[\d\] /.test(line));
+  const started = stdout.split("\n").filter((line) => /^\[\d\/4\] /.test(line));
   assertEquals(
     started.map((line) => line.slice(0, line.indexOf(":"))),
-    [...seconds.keys()].map((key, i) => `[${i + 1}] ${key}`),
+    [...seconds.keys()].map((key, i) => `[${i + 1}/4] ${key}`),
   );
   for (const key of seconds.keys()) {
     assertMatch(stdout, new RegExp(`\n${key} \\| differs[^|]*\\| 0\\.1000 \\| `));

@@ -150,7 +150,7 @@ Deno.test("runPlan: onCellDone's result of a Demure cell that never left its war
     // Out of the cap (40), not of the epochs run (early stopping ended it well before).
     assertMatch(result, /, best epoch \d+\/40;/);
     // The notebook's line is the terminal's, less the counter and the times.
-    const logged = lines.find((line) => line.startsWith("[1] "))!;
+    const logged = lines.find((line) => line.startsWith("[1/1] "))!;
     assertStringIncludes(logged, result.slice(result.indexOf(";")));
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });

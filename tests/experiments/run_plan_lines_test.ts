@@ -4,7 +4,7 @@
  * about 0 s of training" when nothing was left to train.
  */
 import { assertEquals } from "@std/assert";
-import { formatMinutes, openingLine } from "../../lib/experiments/_run_plan_lines.ts";
+import { formatMinutes, openingLine, progressLine } from "../../lib/experiments/_run_plan_lines.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 
 const plan = planExperiments("quick");
@@ -100,4 +100,24 @@ Deno.test("formatMinutes: the 90 s threshold applies to the seconds, not to thei
   // Found by mutation round NF (NF37): whole seconds under 90 (89.6 s reads "90 s"), minutes from
   // 90 s on; a threshold on the rounded seconds moved 89.5-89.99 s to "1.5 min".
   assertEquals([formatMinutes(89.6), formatMinutes(89.99)], ["90 s", "90 s"]);
+});
+
+Deno.test("progressLine: the cell's place in the whole plan and the plan's size, then its result and times", () => {
+  assertEquals(
+    progressLine(
+      { finished: 5, planned: 16 },
+      "quick/Synthetic/Pop/seed=0",
+      "valid NDCG@10 0.1000, best epoch 0/0",
+      "",
+      2,
+      150,
+    ),
+    "[5/16] quick/Synthetic/Pop/seed=0: valid NDCG@10 0.1000, best epoch 0/0 (2 s; about 2.5 min " +
+      "of the planned cells left)",
+  );
+  // A Demure-family cell's note follows the times, as before.
+  assertEquals(
+    progressLine({ finished: 1, planned: 1 }, "k", "r", "; so this run is its backbone's", 0, 0),
+    "[1/1] k: r (0 s; about 0 s of the planned cells left); so this run is its backbone's",
+  );
 });

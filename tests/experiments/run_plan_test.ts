@@ -122,13 +122,13 @@ Deno.test("runPlan: onCellDone hears each cell it finished, with its logged line
       if (outcome.kind === "finished") done.push([cell.key, outcome.result]);
     },
   });
-  const logged = lines.filter((line) => /^\[\d+\] /.test(line));
+  const logged = lines.filter((line) => /^\[\d+\/\d+\] /.test(line));
   assertEquals(done.map(([key]) => key), plan.cells.map((cell) => cell.key));
   assertEquals(logged.length, done.length);
   done.forEach(([key, result], index) => {
     assertMatch(result, /^valid NDCG@10 \d\.\d{4}, best epoch \d+\/\d+/);
     assertEquals(
-      logged[index].startsWith(`[${index + 1}] ${key}: ${result} (`),
+      logged[index].startsWith(`[${index + 1}/${plan.cells.length}] ${key}: ${result} (`),
       true,
       logged[index],
     );
@@ -202,7 +202,7 @@ Deno.test("runPlan takes the cells listed in `order` first, in that order, then 
   const resultsDir = Deno.makeTempDirSync();
   const lines: string[] = [];
   await runPlan(plan, { resultsDir, order, log: (line) => lines.push(line) });
-  const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+  const ran = lines.flatMap((line) => /^\[\d+\/\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
   assertEquals(ran, [keys[2], keys[0], ...keys.filter((key) => !order.includes(key))]);
   Deno.removeSync(resultsDir, { recursive: true });
 });
@@ -217,7 +217,7 @@ Deno.test("runPlan with firstDataset runs that dataset's cells first, then the r
   const resultsDir = Deno.makeTempDirSync();
   const lines: string[] = [];
   await runPlan(plan, { resultsDir, firstDataset, log: (line) => lines.push(line) });
-  const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+  const ran = lines.flatMap((line) => /^\[\d+\/\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
   assertEquals(ran, [...theirs, ...keys.filter((key) => !theirs.includes(key))]);
   Deno.removeSync(resultsDir, { recursive: true });
 });
@@ -247,7 +247,8 @@ Deno.test("runPlan: the time left counts the cells other processes finished, not
         store.release(theirs.key);
       },
     });
-    const finished = lines.find((line) => line.startsWith(`[1] ${mine.key}:`));
+    // Its place counts the cell the other process finished: the whole plan's, not this process's.
+    const finished = lines.find((line) => line.startsWith(`[2/2] ${mine.key}:`));
     assertEquals(finished?.endsWith("about 0 s of the planned cells left)"), true, finished);
   } finally {
     Deno.removeSync(referenceDir, { recursive: true });
@@ -425,7 +426,7 @@ Deno.test("runPlan: a cell that ran to its epoch cap says so; one process's open
     assertEquals(outcome.cells[0].capBound, true);
     assertEquals(results.length, 1);
     assertEquals(results[0].endsWith("best epoch 1/1 (cap bound)"), true, results[0]);
-    assertStringIncludes(lines.find((line) => line.startsWith("[1] "))!, "(cap bound)");
+    assertStringIncludes(lines.find((line) => line.startsWith("[1/1] "))!, "(cap bound)");
     assertEquals(lines[0].includes("wall time"), false, lines[0]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
@@ -578,13 +579,16 @@ Deno.test("runPlan of one waiting cell adds the trials of its selection and of i
   }
 });
 
-Deno.test("runPlan: the counter and the closing line count only the cells this process ran, not the held or failed ones", async () => {
+Deno.test("runPlan: the place counts the plan's finished cells and the closing line the cells this process ran, not the held or failed ones", async () => {
   const { plan, resultsDir, rest } = planWithHeldAndBadCells();
   const lines: string[] = [];
   try {
     await runPlan(plan, { resultsDir, continueOnFailure: true, log: (line) => lines.push(line) });
-    const counted = lines.flatMap((line) => /^\[(\d+)\] (\S+):/.exec(line)?.slice(1, 3) ?? []);
-    assertEquals(counted, rest.flatMap((cell, index) => [`${index + 1}`, cell.key]));
+    const counted = lines.flatMap((line) => /^\[(\d+\/\d+)\] (\S+):/.exec(line)?.slice(1, 3) ?? []);
+    assertEquals(
+      counted,
+      rest.flatMap((cell, index) => [`${index + 1}/${plan.cells.length}`, cell.key]),
+    );
     assertEquals(
       lines.find((line) => line.startsWith("this process ran")),
       `this process ran ${rest.length} cells, 1 failed, 0 handed over (taken over by another ` +
@@ -606,7 +610,7 @@ Deno.test("runPlan: a key of `order` already finished (or not in the plan) passe
     const lines: string[] = [];
     const order = [keys[0], "quick/Nowhere/Pop/seed=0", keys[2]];
     await runPlan(plan, { resultsDir, order, log: (line) => lines.push(line) });
-    const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+    const ran = lines.flatMap((line) => /^\[\d+\/\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
     assertEquals(ran, [keys[2], ...keys.slice(1).filter((key) => key !== keys[2])]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
@@ -698,7 +702,7 @@ Deno.test("runPlan: each cell's line says its own time, and the time left from t
     Deno.removeSync(resultsDir, { recursive: true });
   }
   const times = lines.flatMap((line) =>
-    /^\[\d+\] .*\((.*); about (.*) of the planned cells left\)/.exec(line)?.slice(1, 3) ?? []
+    /^\[\d+\/\d+\] .*\((.*); about (.*) of the planned cells left\)/.exec(line)?.slice(1, 3) ?? []
   );
   // After cell k: 100 (k - 1) s over 2k s of the estimate done, times the 8 - 2k s left.
   assertEquals(times, ["0 s", "0 s", "0 s", "1.7 min", "0 s", "67 s", "0 s", "0 s"]);

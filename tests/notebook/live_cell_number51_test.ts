@@ -48,13 +48,13 @@ Deno.test("a notebook numbers a training cell as runPlan's finished line does, w
     Deno.removeSync(resultsDir, { recursive: true });
   }
   const finished = logged.find((line) => line.includes(`] ${model.key}: `))!;
-  assert(finished.startsWith(`[3] ${model.key}: `), finished);
+  assert(finished.startsWith(`[3/3] ${model.key}: `), finished);
   const live = shown.map((state) => state.split("\n")[0]).filter((line) =>
     line.includes(`${model.key} epoch `)
   );
   // Each epoch's line shows again under each line runPlan logs meanwhile: the same line.
   for (const line of live) {
-    assert(line.startsWith(`[3] ${model.key} epoch `), line);
+    assert(line.startsWith(`[3/3] ${model.key} epoch `), line);
     assertStringIncludes(line, " of at most 3 loss=");
     assertStringIncludes(line, " of 3 validations of patience without a better NDCG@10; ");
   }

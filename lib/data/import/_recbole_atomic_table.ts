@@ -62,6 +62,44 @@ function headerSeparator(header: string): ForeignSeparator | "spaces" | undefine
     : undefined;
 }
 
+/** Type words of other tools that mean RecBole's `float`: a number column. */
+const NUMBER_TYPES = new Set([
+  "int",
+  "integer",
+  "long",
+  "double",
+  "number",
+  "numeric",
+  "real",
+  "int32",
+  "int64",
+  "float32",
+  "float64",
+]);
+
+/** Type words of other tools that mean RecBole's `token`: an id or a category, kept as written. */
+const TEXT_TYPES = new Set(["str", "string", "text", "id", "category", "categorical"]);
+
+/**
+ * What the header found instead of a RecBole type, and the type it most likely means: a header
+ * written by another tool (`timestamp:int`, `user_id:string`) was told only the list of types.
+ */
+function unknownTypeHint(name: string, type: string | undefined): string {
+  if (!type) return `; "${name}" has no type (write ${name}:float for numbers, ${name}:token else)`;
+  const word = type.toLowerCase();
+  if (FIELD_TYPES.includes(word)) {
+    return `; found "${type}": the types are lower case, write ${name}:${word}`;
+  }
+  if (NUMBER_TYPES.has(word)) {
+    return `; found "${type}": RecBole's number type is float (it has no integer type), ` +
+      `write ${name}:float`;
+  }
+  if (TEXT_TYPES.has(word)) {
+    return `; found "${type}": ids and categories are tokens, kept as written; write ${name}:token`;
+  }
+  return `; found "${type}"`;
+}
+
 /** Reads the header line (the first non-blank one) of an atomic file into its columns. */
 export function parseHeader(file: string, line: number, content: string): AtomicHeader {
   // A comma-, semicolon-, pipe- or space-separated export would otherwise read as one header cell
@@ -108,7 +146,8 @@ export function parseHeader(file: string, line: number, content: string): Atomic
         file,
         line,
         label.trim() || `column ${i + 1}`,
-        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}${empty}`,
+        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}${empty}` +
+          (name && label.trim() !== "" ? unknownTypeHint(name, type) : ""),
       );
     }
     return { name, type: type as RecBoleFieldType, label: label.trim() };
@@ -228,6 +267,27 @@ function quotedCell(file: string, line: number, field: string): DataError {
   );
 }
 
+/**
+ * The start of a refusal of a header cell of the wrong type: what the header says and what it
+ * should say (the error itself names the file, the header's line and the cell).
+ */
+export function declaredTypeProblem(column: Column, expected: RecBoleFieldType): string {
+  return `the header declares ${column.label}, expected ${column.name}:${expected}`;
+}
+
+/**
+ * Why the id columns are tokens, and the fix: "expected type token" alone did not say that the
+ * header's type word is the whole fix.
+ */
+const ID_COLUMN_TYPE =
+  "user and item ids are tokens (RecBole's USER_ID_FIELD and ITEM_ID_FIELD: each id is kept as " +
+  "written and indexed, never read as a number)";
+
+/**
+ * The index of the column `name` of `type` in `table`'s header; a missing column, or one of
+ * another type, is a DataError at the header's line naming it, the type it should have, why,
+ * and how to fix it.
+ */
 export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType): number {
   const index = table.columns.findIndex((column) => column.name === name);
   if (index < 0) {
@@ -252,7 +312,8 @@ export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFi
       table.file,
       table.headerLine,
       table.columns[index].label,
-      `expected type ${type}`,
+      `${declaredTypeProblem(table.columns[index], type)}: ${ID_COLUMN_TYPE}; write ` +
+        `${name}:${type} in the header (the rows need no change)`,
     );
   }
   return index;

@@ -9,6 +9,7 @@ import { type FieldSite, finiteNumber, type LineReadOptions, type LineVisitor } 
 import {
   type AtomicHeader,
   type Column,
+  declaredTypeProblem,
   parseHeader,
   requireColumn,
   rowCells,
@@ -99,11 +100,16 @@ function interLayout(inter: AtomicHeader): InterLayout {
   const item = requireColumn(inter, "item_id", "token");
   const time = inter.columns.findIndex((column) => column.name === "timestamp");
   if (time >= 0 && inter.columns[time].type !== "float") {
+    // "expected type float" alone did not say why a token or a list is refused, nor what to do.
     throw new DataError(
       inter.file,
       inter.headerLine,
       inter.columns[time].label,
-      "expected type float",
+      `${declaredTypeProblem(inter.columns[time], "float")}: the timestamp orders each user's ` +
+        "history (its last item is the test item, the one before it the validation item), so " +
+        "it must be one number per row; write timestamp:float in the header, with numbers in " +
+        "its cells (dates such as 2024-01-31 converted to Unix seconds), or, if the column is " +
+        "not the time of the interactions, give it another name",
     );
   }
   if (time < 0) refuseMisspelledTimestamp(inter);
