@@ -35,9 +35,10 @@ export function temporaryPathOf(path: string): string {
  * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
  * on failure removes the temporaries and throws the system's error, leaving earlier versions of
  * the targets untouched. A write cut short (a full disk) throws an error of the system's class
- * whose message starts with the target's path (the system's names none), the system's as cause. A folder where a file is to go is found before any rename, so none
- * switches; a rename that fails otherwise leaves those renamed before it switched, the rest keep
- * their earlier versions.
+ * whose message starts with the target's path (the system's names none), the system's as cause.
+ * A folder where a file is to go, or a missing folder of a target whose temporary is elsewhere
+ * (`temporaryFolder`), is found before any rename, so none switches; a rename that fails
+ * otherwise leaves those renamed before it switched, the rest keep their earlier versions.
  *
  * @example
  * ```ts
@@ -74,6 +75,18 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
         `'${files[inTheWay].path}'`,
     );
   }
+  // The same for a temporary written elsewhere (temporaryFolder): its write did not need the
+  // target's folder, so a missing one failed its rename after the earlier files had switched.
+  const homeless = files.findIndex((file) =>
+    file.temporaryFolder !== undefined && !folderExists(folderOf(file.path))
+  );
+  if (homeless >= 0) {
+    removeTemporaries(temporaries);
+    throw new Deno.errors.NotFound(
+      `No such file or directory (os error 2): rename '${temporaries[homeless]}' -> ` +
+        `'${files[homeless].path}'`,
+    );
+  }
   let renamed = 0;
   try {
     for (; renamed < files.length; renamed++) {
@@ -108,6 +121,16 @@ function isFolder(path: string): boolean {
     return Deno.lstatSync(path).isDirectory;
   } catch {
     // Missing, or not to be read here: the rename tells.
+    return false;
+  }
+}
+
+/** True when `path` is a folder, or a link to one (a rename into it goes through the link). */
+function folderExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    // Missing, or not to be read here: either way no rename into it can succeed.
     return false;
   }
 }

@@ -8,17 +8,50 @@ import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 
 Deno.test("writeFilesAtomically: a rename that fails removes its own temporary too, not only the later ones", () => {
   const dir = Deno.makeTempDirSync();
+  const renameSync = Deno.renameSync;
+  // The second rename fails (a disk error: every folder exists, so no check before the renames
+  // can see it) after the first file was renamed into place.
+  let renames = 0;
+  Deno.renameSync = (from, to) => {
+    if (++renames === 2) throw new Deno.errors.PermissionDenied(`rename '${from}' -> '${to}'`);
+    renameSync(from, to);
+  };
   try {
     Deno.mkdirSync(`${dir}/out`);
     Deno.mkdirSync(`${dir}/scratch`);
-    // The temporaries are written in scratch/; the second target's folder does not exist, so its
-    // rename fails after the first file was renamed into place.
-    assertThrows(() =>
-      writeFilesAtomically([
-        { path: `${dir}/out/a.txt`, data: "a", temporaryFolder: `${dir}/scratch` },
-        { path: `${dir}/missing/b.txt`, data: "b", temporaryFolder: `${dir}/scratch` },
-      ])
+    assertThrows(
+      () =>
+        writeFilesAtomically([
+          { path: `${dir}/out/a.txt`, data: "a", temporaryFolder: `${dir}/scratch` },
+          { path: `${dir}/out/b.txt`, data: "b", temporaryFolder: `${dir}/scratch` },
+        ]),
+      Deno.errors.PermissionDenied,
     );
+    assertEquals(renames, 2);
+    assertEquals([...Deno.readDirSync(`${dir}/scratch`)].map((entry) => entry.name), []);
+  } finally {
+    Deno.renameSync = renameSync;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeFilesAtomically: a target's missing folder, its temporary elsewhere, is found before any file switches", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${dir}/out`);
+    Deno.mkdirSync(`${dir}/scratch`);
+    Deno.writeTextFileSync(`${dir}/out/a.txt`, "earlier");
+    const error = assertThrows(
+      () =>
+        writeFilesAtomically([
+          { path: `${dir}/out/a.txt`, data: "a", temporaryFolder: `${dir}/scratch` },
+          { path: `${dir}/missing/b.txt`, data: "b", temporaryFolder: `${dir}/scratch` },
+        ]),
+      Deno.errors.NotFound,
+    );
+    assertEquals(error.message.endsWith(`-> '${dir}/missing/b.txt'`), true, error.message);
+    // All or nothing: the first target keeps its earlier version, no temporary stays.
+    assertEquals(Deno.readTextFileSync(`${dir}/out/a.txt`), "earlier");
     assertEquals([...Deno.readDirSync(`${dir}/scratch`)].map((entry) => entry.name), []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
