@@ -34,6 +34,21 @@ Deno.test(
   }),
 );
 
+Deno.test(
+  "StartEstimate: once every pending cell is stored, no time is left",
+  inTempDir((dir) => {
+    // Mutant: the floor of the time left raised from 0 to 1 s: a run's last line said a second
+    // of its planned cells was left after the last one finished.
+    const plan = planExperiments("quick", [0]);
+    const ready = plan.cells.filter((cell) => !cell.waitsFor && cell.sameAs === undefined);
+    const part = { ...plan, cells: ready.slice(0, 2) };
+    const store = new ResultStore(dir);
+    const estimate = new StartEstimate(part, store);
+    for (const cell of part.cells) store.put(cell.key, settingsOf(part, cell), storedCellResult());
+    assertEquals(estimate.secondsLeft(part, store, 30), 0);
+  }),
+);
+
 Deno.test("objectiveAdditionText: the random-masks control says its masks are one draw per user", () => {
   // Mutant: the clause dropped, which told it from the attributed masks it controls for.
   const text = objectiveAdditionText(SYSTEMS["RandomInputMasks-SASRec"]);
