@@ -53,3 +53,40 @@ Deno.test("captionProtocolOf: a bare record naming its whole objective is stated
     assertEquals(protocol.loss, `${system}: ${record.protocol.loss}`);
   }
 });
+
+/** A bare record of `system` at `seed` whose card has its own item count and loss. */
+function record(system: string, seed: number, items = 3496, loss = RECORD_LOSS): CellResult {
+  return {
+    ...storedCellResult(),
+    system,
+    dataset: "MovieLens",
+    seed,
+    protocol: { ...recordCard(system, seed, items), loss },
+  } as CellResult;
+}
+
+Deno.test("captionProtocolOf: a system without an objective addition adds no objective of its own", () => {
+  // Mutant: every planned cell's system got an objective, "SASRec-MM: L_rec", with nothing added.
+  const finished = { cell: { system: SYSTEMS["SASRec-MM"] }, result: record("SASRec-MM", 0) };
+  const protocol = captionProtocolOf([finished as never], "test");
+  assertEquals(protocol.loss, `L_rec = ${RECORD_LOSS}`);
+});
+
+Deno.test("captionProtocolOf: two cards of one dataset name, other data, are both stated", () => {
+  // Mutant: the data keyed by the dataset's name alone kept the first card's data only.
+  const protocol = captionProtocolOf(
+    [record("SASRec-MM", 0, 3496), record("SASRec-MM", 1, 3000)],
+    "test",
+  );
+  assertEquals(protocol.data.length, 2);
+});
+
+Deno.test("captionProtocolOf: seeds in numeric order; two losses joined by 'or'", () => {
+  // Mutants: the default sort put seed 10 before 2; the losses joined by a comma.
+  const protocol = captionProtocolOf(
+    [record("SASRec-MM", 10), record("SASRec-MM", 2, 3496, "another loss")],
+    "test",
+  );
+  assertEquals(protocol.seeds, [2, 10]);
+  assertEquals(protocol.loss, `L_rec = ${RECORD_LOSS} or another loss`);
+});
