@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { StartEstimate } from "../../lib/experiments/_start_estimate.ts";
+import { openingLine } from "../../lib/experiments/_run_plan_lines.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { settingsOf } from "../../lib/experiments/stored_cells.ts";
@@ -76,4 +77,15 @@ Deno.test("protocolWithObjective: a card that states no loss gains no loss field
     SYSTEMS["Demure-SASRec"],
   );
   assertEquals(Object.keys(shown), Object.keys(card));
+});
+
+Deno.test("openingLine: a single cell stored with other settings is counted too", () => {
+  // Mutant: `replaced <= 1` in place of `=== 0` left one replaced cell out of the line.
+  const plan = planExperiments("quick", [0]);
+  const line = openingLine(plan, 3, 60, { resultsDir: "results/quick" }, 1);
+  assertStringIncludes(
+    line,
+    `${plan.cells.length - 3} already finished, 1 stored with other settings (trained again, ` +
+      "replacing those results) (resumed from results/quick)",
+  );
 });
