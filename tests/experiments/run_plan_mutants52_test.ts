@@ -17,6 +17,7 @@ import {
 import { SettingError } from "../../lib/util/settings.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
+import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
 
 /** The quick plan at seed 0, its first runnable cells, and a store over `resultsDir`. */
 function planAndStore(resultsDir: string) {
@@ -302,3 +303,34 @@ Deno.test(
     );
   }),
 );
+
+Deno.test("runPlan: a results folder without write permission stops the run at its first claim", async () => {
+  // As a read-only file system does (run_plan_test.ts): one error, not a FAILED line per cell.
+  // Mutant: PermissionDenied left out of folderUnwritable: with continueOnFailure every cell
+  // failed alone and the run returned as if the cells had run.
+  const plan = quickPlanWithoutTraining();
+  const openSync = Deno.openSync;
+  const resultsDir = Deno.makeTempDirSync();
+  const refuse = (path: string | URL, options?: Deno.OpenOptions) => {
+    if (String(path).endsWith(".claim.lock")) {
+      throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
+    }
+    return openSync(path, options);
+  };
+  Object.defineProperty(Deno, "openSync", { value: refuse, configurable: true, writable: true });
+  try {
+    const lines: string[] = [];
+    await assertRejects(
+      () => runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true }),
+      Deno.errors.PermissionDenied,
+    );
+    assertEquals(lines.filter((line) => line.startsWith("FAILED")), []);
+  } finally {
+    Object.defineProperty(Deno, "openSync", {
+      value: openSync,
+      configurable: true,
+      writable: true,
+    });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
