@@ -28,6 +28,7 @@ import { type CellClaim, describeClaimHolder } from "./cell_claim.ts";
 import { HeldClaim } from "./held_claim.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { canonicalJson } from "../util/json_differences.ts";
 import {
   checkOptionalFunction,
   checkOptionalText,
@@ -249,17 +250,6 @@ export function planIdentity(plan: ExperimentPlan): PlanIdentity {
   };
 }
 
-/** JSON with object keys sorted: equal settings compare equal whatever order they were given in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_, v) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-        : v,
-  );
-}
-
 /** The command-line options that name `training` (what an error message shows). */
 function trainingOptions(training: Partial<TrainerConfig> | undefined): string {
   const words = [
@@ -321,8 +311,8 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
     if (
       (!legacy || recorded.dataset !== undefined) &&
       // A folder written before 2026-12-04 may record a RecBole path with its ".inter".
-      canonical(recorded.dataset && canonicalDatasetSpec(recorded.dataset)) !==
-        canonical(wanted.dataset)
+      canonicalJson(recorded.dataset && canonicalDatasetSpec(recorded.dataset)) !==
+        canonicalJson(wanted.dataset)
     ) {
       throw new Error(
         `${path}: the folder holds the cells of ${datasetOptions(recorded.dataset)}; this ` +
@@ -344,7 +334,7 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
     }
     if (
       !legacy &&
-      canonical(recorded.datasetTraining ?? {}) !== canonical(wanted.datasetTraining ?? {})
+      canonicalJson(recorded.datasetTraining ?? {}) !== canonicalJson(wanted.datasetTraining ?? {})
     ) {
       throw new Error(
         `${path}: the folder holds cells trained with ${

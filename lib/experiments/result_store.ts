@@ -26,6 +26,7 @@
  */
 import { removeStaleTemporaries, writeFilesAtomically } from "../data/atomic_write.ts";
 import { readTextIfExists } from "../util/path_exists.ts";
+import { canonicalJson } from "../util/json_differences.ts";
 import {
   type CellClaim,
   CLAIM_STALE_SECONDS,
@@ -167,7 +168,8 @@ export class ResultStore {
   get<T>(key: string, settings: unknown, check?: (result: unknown) => T): T | undefined {
     const stored = this.#read<T>(key);
     if (stored === undefined) return undefined;
-    if (JSON.stringify(stored.settings) !== JSON.stringify(settings)) return undefined;
+    // Equal settings in another key order (a hand-edited record) are the same run.
+    if (canonicalJson(stored.settings) !== canonicalJson(settings)) return undefined;
     if (!check) return stored.result;
     try {
       return check(stored.result);

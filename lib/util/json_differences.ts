@@ -48,3 +48,18 @@ export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): 
   }
   return found;
 }
+
+/**
+ * `value` as JSON with the keys of every object sorted (arrays keep their order): settings that
+ * are equal compare equal whatever order their keys were written in (by hand, or by another
+ * writer).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+  );
+}
