@@ -29,7 +29,10 @@ export function openingLine(
   options: { resultsDir: string; workers?: number },
   replaced = 0,
 ): string {
-  const planned = `${current.mode} reproduction: ${current.cells.length} cells planned`;
+  const count = current.cells.length;
+  const planned = `${current.mode} reproduction: ${count} ${
+    count === 1 ? "cell" : "cells"
+  } planned`;
   if (pending === 0) {
     const stored = current.cells.length === 0
       ? ""

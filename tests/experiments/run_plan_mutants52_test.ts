@@ -201,12 +201,12 @@ Deno.test(
     assertEquals(outcome.pending, []);
     // Once selected, the cell needs its trials no more; it is the chosen trial's run: reused, so
     // nothing is left to train.
-    assertStringIncludes(first.join("\n"), "1 cells planned, 0 already finished");
+    assertStringIncludes(first.join("\n"), "1 cell planned, 0 already finished");
     assertStringIncludes(first.join("\n"), "the planned ones take about 0 s of training");
     assertEquals(first.join("\n").includes("more cells appear as selections finish"), false);
     const again: string[] = [];
     await runPlan(plan, { resultsDir, log: (line) => again.push(line) });
-    assertStringIncludes(again.join("\n"), "1 cells planned, all 1 finished");
+    assertStringIncludes(again.join("\n"), "1 cell planned, all 1 finished");
   }),
 );
 
