@@ -237,6 +237,12 @@ export function noiseLevelCurves(
 
 /** One system's difference from another at one planted noise share, paired by seed. */
 export interface NoiseLevelGain {
+  /** The system whose gain it is (`NoiseLevelGainOptions.system`): the figure's label. */
+  system: string;
+  /** The system it is measured against (`NoiseLevelGainOptions.baseline`): the figure's label. */
+  baseline: string;
+  /** The name of the metric the differences are in (`NoiseLevelGainOptions.metric`). */
+  metric: string;
   /** The planted noise share (`SyntheticConfig.noiseFraction`). */
   fraction: number;
   /** The seeds at which both systems finished, ascending. */
@@ -257,15 +263,75 @@ export interface NoiseLevelGainOptions {
   system?: string;
   /** The system it is measured against. Default `"SASRec-MM"`. */
   baseline?: string;
-  /** The metric. Default: test NDCG@10. */
+  /**
+   * The metric's name, which the gains carry and their figure is labelled with. Without `pick`
+   * it also chooses the number: `"test <name>"` or `"validation <name>"`, `<name>` a metric of
+   * the results (e.g. `"test HR@10"` picks `result.test["HR@10"]`). Default `"test NDCG@10"`.
+   */
+  metric?: string;
+  /**
+   * A metric the name cannot say (any function of a `CellResult`); then `metric` is required and
+   * names it, so that no label can disagree with the numbers. Default: picked by `metric`.
+   */
   pick?: (result: CellResult) => number;
 }
 
 const NOISE_LEVEL_GAIN_SETTINGS: SettingNames<NoiseLevelGainOptions> = Object.freeze({
   system: true,
   baseline: true,
+  metric: true,
   pick: true,
 });
+
+/** The metric of the noise-level gains when none is named. */
+const DEFAULT_NOISE_LEVEL_METRIC = "test NDCG@10";
+
+/** `"test HR@10"` → `result.test["HR@10"]`; undefined for a name of another form. */
+function pickOfMetricName(metric: string): ((result: CellResult) => number) | undefined {
+  const named = /^(test|validation) (\S+)$/.exec(metric);
+  if (named === null) return undefined;
+  const [, split, name] = named;
+  return split === "test" ? (result) => result.test[name] : (result) => result.valid[name];
+}
+
+/** The metric's name and how to pick it, from `NoiseLevelGainOptions` (checked). */
+function noiseLevelGainMetric(
+  options: NoiseLevelGainOptions,
+): { metric: string; pick: (result: CellResult) => number } {
+  const metric = options.metric === undefined ? DEFAULT_NOISE_LEVEL_METRIC : options.metric;
+  if (typeof metric !== "string" || metric.trim() === "") {
+    throw new SettingError("NoiseLevelGainOptions.metric", metric, "a non-empty name");
+  }
+  if (options.pick !== undefined) {
+    if (typeof options.pick !== "function") {
+      throw new SettingError(
+        "NoiseLevelGainOptions.pick",
+        options.pick,
+        "a function of a CellResult",
+      );
+    }
+    // A custom pick under the default name labelled HR@10 gains "test NDCG@10".
+    if (options.metric === undefined) {
+      throw new SettingError(
+        "NoiseLevelGainOptions.metric",
+        options.metric,
+        'the name of the metric that NoiseLevelGainOptions.pick returns (e.g. "test HR@10"): ' +
+          "the gains and their figure are labelled with it",
+      );
+    }
+    return { metric, pick: options.pick };
+  }
+  const pick = pickOfMetricName(metric);
+  if (pick === undefined) {
+    throw new SettingError(
+      "NoiseLevelGainOptions.metric",
+      metric,
+      '"test <name>" or "validation <name>", <name> a metric of the results (e.g. ' +
+        '"test HR@10"), or any name beside a NoiseLevelGainOptions.pick',
+    );
+  }
+  return { metric, pick };
+}
 
 /**
  * The noise-level experiment as a gain: at each planted noise share, `system` minus `baseline` in the
@@ -275,7 +341,10 @@ const NOISE_LEVEL_GAIN_SETTINGS: SettingNames<NoiseLevelGainOptions> = Object.fr
  * is empty). A picked value that is not finite is an error naming the cell. A `system` or
  * `baseline` that is not a system of the noise-level experiment (`NOISE_LEVEL_SYSTEMS`,
  * or another that a noise-level cell of `found` ran), the two the same, or an option name the
- * options do not have is a `SettingError` (a mistyped name gave NaN at every fraction).
+ * options do not have is a `SettingError` (a mistyped name gave NaN at every fraction). Each gain
+ * records its `system`, `baseline` and `metric` name, so that `noiseLevelGainFigure`
+ * labels the numbers with what they are: the metric is named by `metric` (which picks it, e.g.
+ * `"test HR@10"`), and a custom `pick` without a `metric` naming it is a `SettingError`.
  *
  * @example
  * ```ts
@@ -291,12 +360,7 @@ export function noiseLevelGains(
   // Left out or undefined is the default; null is a value, refused below (it ran the default).
   const system = options.system === undefined ? defaultSystem : options.system;
   const baseline = options.baseline === undefined ? defaultBaseline : options.baseline;
-  const pick = options.pick === undefined
-    ? ((result: CellResult) => result.test["NDCG@10"])
-    : options.pick;
-  if (typeof pick !== "function") {
-    throw new SettingError("NoiseLevelGainOptions.pick", pick, "a function of a CellResult");
-  }
+  const { metric, pick } = noiseLevelGainMetric(options);
   const noiseLevel = found.filter(({ cell }) =>
     cell.experiments.includes("noise_level") && cell.noiseFraction !== undefined
   );
@@ -337,7 +401,7 @@ export function noiseLevelGains(
           if (!Number.isFinite(value)) {
             throw new Error(
               `noiseLevelGains: ${name} at planted noise share ${fraction}, seed ${seed}: the picked ` +
-                `metric is ${value}, expected a finite number`,
+                `metric is ${value}, expected a finite number (${metric})`,
             );
           }
           return [seed, value];
@@ -351,6 +415,9 @@ export function noiseLevelGains(
       seeds.includes(seed)
     );
     return {
+      system,
+      baseline,
+      metric,
       fraction,
       seeds,
       differences,

@@ -19,13 +19,16 @@ import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
 import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 import { captionProtocolOf, protocolCaption } from "./protocol_caption.ts";
 
-/** Options of {@linkcode noiseLevelGainFigure}. */
+/**
+ * Options of {@linkcode noiseLevelGainFigure}. The labels come from the gains, which record what
+ * they are; an option only restates one (a check), and one that contradicts the gains is refused.
+ */
 export interface NoiseLevelGainFigureOptions {
-  /** The system whose gain the differences are. Default `"Demure-SASRec"`. */
+  /** The system whose gain the differences are: the gains' `system`. */
   system?: string;
-  /** The system it is measured against. Default `"SASRec-MM"`. */
+  /** The system it is measured against: the gains' `baseline`. */
   baseline?: string;
-  /** The metric's name. Default `"test NDCG@10"`. */
+  /** The metric's name: the gains' `metric`. */
   metric?: string;
 }
 
@@ -44,15 +47,42 @@ function seedList(seeds: number[]): string {
   return `seeds ${seeds.slice(0, -1).join(", ")} and ${seeds[seeds.length - 1]}`;
 }
 
+/** What the gains are: the labels every one of them records. */
+type GainLabels = Pick<NoiseLevelGain, "system" | "baseline" | "metric">;
+
 /**
- * The gain per planted noise share (from {@linkcode noiseLevelGains} with the same systems and metric):
+ * The one system, baseline and metric of `gains` (undefined without a gain). Gains of different
+ * systems or metrics (two calls of noiseLevelGains joined) are an error: one figure has one label.
+ */
+function gainLabels(gains: readonly NoiseLevelGain[]): GainLabels | undefined {
+  if (gains.length === 0) return undefined;
+  const { system, baseline, metric } = gains[0];
+  for (const gain of gains) {
+    if (gain.system !== system || gain.baseline !== baseline || gain.metric !== metric) {
+      throw new Error(
+        `noiseLevelGainFigure: the gains are of ${JSON.stringify(system)} minus ` +
+          `${JSON.stringify(baseline)} in ${JSON.stringify(metric)} at planted noise share ` +
+          `${gains[0].fraction}, but of ${JSON.stringify(gain.system)} minus ` +
+          `${JSON.stringify(gain.baseline)} in ${
+            JSON.stringify(gain.metric)
+          } at ${gain.fraction}: ` +
+          "draw the gains of one noiseLevelGains call",
+      );
+    }
+  }
+  return { system, baseline, metric };
+}
+
+/**
+ * The gain per planted noise share (from {@linkcode noiseLevelGains}), labelled with the systems
+ * and metric the gains record:
  * a dot per seed, the mean over seeds as a line, ± 1 sample standard deviation of the paired
  * differences as a band (0 wide at a fraction with one seed), a dashed line at 0, and the seed
  * count under each fraction. The caption says what the figure shows and how to read it; it also
  * names every fraction without a pair (left out of the figure) and every seed at which only one
  * system finished (not compared). Undefined when no fraction has a pair: there is nothing to draw.
- * An unknown option, a label that is not a non-empty string, or a `baseline` the same as `system`
- * is a `SettingError`.
+ * An unknown option, a label that is not a non-empty string, a `baseline` the same as `system`, or
+ * an option that contradicts the gains' own label is a `SettingError` naming the option.
  *
  * @example
  * ```ts
@@ -64,12 +94,15 @@ export function noiseLevelGainFigure(
   options: NoiseLevelGainFigureOptions = {},
 ): FigureSection | undefined {
   checkSettingNames("NoiseLevelGainFigureOptions", options, NOISE_LEVEL_GAIN_FIGURE_SETTINGS);
-  // The defaults of noiseLevelGains, from their one home.
+  const recorded = gainLabels(gains);
+  // The defaults of noiseLevelGains, from their one home, where no gain says otherwise.
   const [defaultBaseline, defaultSystem] = NOISE_LEVEL_SYSTEMS;
-  // Left out or undefined is the default; null is a value, refused below (it drew the default).
-  const system = options.system === undefined ? defaultSystem : options.system;
-  const baseline = options.baseline === undefined ? defaultBaseline : options.baseline;
-  const metric = options.metric === undefined ? "test NDCG@10" : options.metric;
+  // Left out or undefined is the gains' label; null is a value, refused below.
+  const system = options.system === undefined ? recorded?.system ?? defaultSystem : options.system;
+  const baseline = options.baseline === undefined
+    ? recorded?.baseline ?? defaultBaseline
+    : options.baseline;
+  const metric = options.metric === undefined ? recorded?.metric ?? "test NDCG@10" : options.metric;
   // They are the figure's only labels: "SASRec-MM minus SASRec-MM", a blank name or a number drew
   // a figure of other systems' gains under them.
   for (const [field, label] of [["system", system], ["baseline", baseline], ["metric", metric]]) {
@@ -84,6 +117,21 @@ export function noiseLevelGainFigure(
       `a system other than NoiseLevelGainFigureOptions.system (${JSON.stringify(system)}), as ` +
         "in noiseLevelGains",
     );
+  }
+  // An option that names other systems or another metric than the gains' would label their
+  // numbers with what they are not (HR@10 gains drawn as "test NDCG@10").
+  if (recorded !== undefined) {
+    for (const [field, label] of [["system", system], ["baseline", baseline], ["metric", metric]]) {
+      const theirs = recorded[field as keyof GainLabels];
+      if (label !== theirs) {
+        throw new SettingError(
+          `NoiseLevelGainFigureOptions.${field}`,
+          label,
+          `${JSON.stringify(theirs)}, the ${field} of the gains (from noiseLevelGains; leave ` +
+            "the option out: the figure takes its labels from the gains)",
+        );
+      }
+    }
   }
   const paired = gains.filter((gain) => gain.seeds.length > 0);
   if (paired.length === 0) return undefined;

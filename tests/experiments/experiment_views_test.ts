@@ -190,6 +190,7 @@ Deno.test("noiseLevelGains: system minus baseline paired by seed, unpaired seeds
   const reversed = noiseLevelGains(found, {
     system: "SASRec-MM",
     baseline: "Demure-SASRec",
+    metric: "twice test NDCG@10",
     pick: (result) => 2 * result.test["NDCG@10"],
   });
   assertAlmostEquals(reversed[1].stats.mean, -0.06, 1e-12);
@@ -206,7 +207,7 @@ Deno.test("noiseLevelGains: a level without a pair stays, empty; a non-finite me
   assertEquals(Number.isNaN(high.stats.mean), true);
   assertEquals(high.unpaired, { system: [], baseline: [0] });
   assertThrows(
-    () => noiseLevelGains(finished(cells), { pick: () => NaN }),
+    () => noiseLevelGains(finished(cells), { metric: "NaN", pick: () => NaN }),
     Error,
     "at planted noise share 0.25, seed 0: the picked metric is NaN",
   );
@@ -365,7 +366,7 @@ Deno.test("noiseLevelCurves: a metric of 0 counts; noiseLevelGains refuses an in
     }
   }
   assertThrows(
-    () => noiseLevelGains(finished(cells), { pick: () => Infinity }),
+    () => noiseLevelGains(finished(cells), { metric: "infinity", pick: () => Infinity }),
     Error,
     "the picked metric is Infinity, expected a finite number",
   );

@@ -1,24 +1,15 @@
 /** The noise-level figures at edges the main figure tests do not reach. Found by mutation round LF. */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import type { NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
-import { meanStd } from "../../lib/experiments/analyse.ts";
 import { noiseLevelGainFigure } from "../../lib/experiments/noise_level_figures.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
-import { finishedRun } from "./_finished_run.ts";
+import { noiseLevelGain } from "./_noise_level_gain.ts";
 
 const gain = (
   fraction: number,
   seeds: number[],
   differences: number[],
   unpaired: { system: number[]; baseline: number[] },
-): NoiseLevelGain => ({
-  fraction,
-  seeds,
-  differences,
-  stats: meanStd(differences),
-  unpaired,
-  runs: seeds.map((seed) => finishedRun("SASRec-MM", seed, { noiseFraction: fraction })),
-});
+) => noiseLevelGain(fraction, seeds, differences, unpaired, { runSystem: "SASRec-MM" });
 
 Deno.test("noiseLevelGainFigure: a level's seed count is its pairs only, never a seed only one system finished", () => {
   // Found by mutation round LF (LF43): the unpaired seeds in the tests were the baseline's, so a

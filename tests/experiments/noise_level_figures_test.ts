@@ -1,6 +1,6 @@
 /** The noise-level figures draw what the views computed and say how many seeds each point has. */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import type { NoiseLevelCurve, NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
+import type { NoiseLevelCurve } from "../../lib/experiments/experiment_views.ts";
 import { meanStd } from "../../lib/experiments/analyse.ts";
 import {
   noiseLevelCurvesFigure,
@@ -12,23 +12,12 @@ import { SettingError } from "../../lib/util/settings.ts";
 import { formatTableCells } from "../../lib/viz/table_html.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
 import { finishedRun } from "./_finished_run.ts";
+import { noiseLevelGain } from "./_noise_level_gain.ts";
 
 /** Runs whose cards the captions state (of a system named nowhere else in these tests). */
 const RUNS = [finishedRun("GRU4Rec-ID", 0, { noiseFraction: 0.5 })];
 
-const gain = (
-  fraction: number,
-  seeds: number[],
-  differences: number[],
-  unpaired = { system: [] as number[], baseline: [] as number[] },
-): NoiseLevelGain => ({
-  fraction,
-  seeds,
-  differences,
-  stats: meanStd(differences),
-  unpaired,
-  runs: seeds.map((seed) => finishedRun("GRU4Rec-ID", seed, { noiseFraction: fraction })),
-});
+const gain = noiseLevelGain;
 
 Deno.test("noiseLevelGainFigure: dots per seed, mean and ± std band; levels without a pair named", () => {
   const section = noiseLevelGainFigure([
@@ -59,7 +48,8 @@ Deno.test("noiseLevelGainFigure: a misspelt option is refused, not a figure with
   const gains = [gain(0.25, [0], [0.01])];
   const typo = { sytem: "Demure-GRU4Rec" } as unknown as NoiseLevelGainFigureOptions;
   assertThrows(() => noiseLevelGainFigure(gains, typo), SettingError, "sytem");
-  const title = noiseLevelGainFigure(gains, { system: "Demure-GRU4Rec" })!.figure.layout.title!;
+  const ofGru = [gain(0.25, [0], [0.01], undefined, { system: "Demure-GRU4Rec" })];
+  const title = noiseLevelGainFigure(ofGru, { system: "Demure-GRU4Rec" })!.figure.layout.title!;
   assertEquals(title.text, "Demure-GRU4Rec minus SASRec-MM by noise level (synthetic)");
 });
 
@@ -85,8 +75,9 @@ Deno.test("noiseLevelGainFigure: a label that is no name, or a system against it
       assertStringIncludes(error.message, text);
     }
   }
-  // Names other than the defaults stay valid.
-  const section = noiseLevelGainFigure([gain(0.25, [0], [0.01])], {
+  // Names other than the defaults stay valid (restating the gains' own labels).
+  const labels = { system: "Demure-GRU4Rec", baseline: "GRU4Rec-MM", metric: "test HR@10" };
+  const section = noiseLevelGainFigure([gain(0.25, [0], [0.01], undefined, labels)], {
     system: "Demure-GRU4Rec",
     baseline: "GRU4Rec-MM",
     metric: "test HR@10",
@@ -235,14 +226,16 @@ Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not d
   assertStringIncludes(caption, "Not drawn: Demure-SASRec at 0.5 (no finished run).");
 });
 
-Deno.test("noiseLevelGainFigure: the caption and axes name the systems and metric given, not the defaults", () => {
+Deno.test("noiseLevelGainFigure: the caption and axes name the gains' systems and metric, not the defaults", () => {
   // Found by mutation round JG (JG34, JG35, JG37): only the default names were pinned, so a caption
   // that read Demure-SASRec's gain over SASRec-MM under a figure of GRU4Rec's passed.
-  const section = noiseLevelGainFigure([gain(0.25, [0, 1], [0.01, 0.03])], {
-    system: "Demure-GRU4Rec",
-    baseline: "GRU4Rec-MM",
-    metric: "test HR@10",
-  })!;
+  const section = noiseLevelGainFigure([
+    gain(0.25, [0, 1], [0.01, 0.03], undefined, {
+      system: "Demure-GRU4Rec",
+      baseline: "GRU4Rec-MM",
+      metric: "test HR@10",
+    }),
+  ])!;
   assertStringIncludes(
     section.caption!,
     "Each dot is one seed: Demure-GRU4Rec's test HR@10 minus GRU4Rec-MM's, both trained",

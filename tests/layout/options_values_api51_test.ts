@@ -169,7 +169,7 @@ const AUDITED: Readonly<Record<string, Audited>> = {
   },
   NoiseLevelGainOptions: {
     call: (o) => noiseLevelGains([], o as never),
-    kinds: { system: "text", baseline: "text", pick: "function" },
+    kinds: { system: "text", baseline: "text", metric: "text", pick: "function" },
   },
   NoiseLevelGainFigureOptions: {
     call: (o) => noiseLevelGainFigure([], o as never),
