@@ -1,0 +1,52 @@
+/**
+ * Wording of the figure captions (lib/notebook/figure_captions.ts) that a hand mutation round
+ * (session 52, mu52c) changed without any test noticing. Each test names the mutant it kills.
+ */
+import { assert, assertStringIncludes } from "@std/assert";
+import type { SystemSummary } from "../../lib/experiments/analyse.ts";
+import { systemsBarsCaption, systemsTableCaption } from "../../lib/notebook/mod.ts";
+import { finishedRun } from "../experiments/_finished_run.ts";
+
+function row(system: string, seeds: number[]): SystemSummary {
+  const test = { mean: 0.1, std: seeds.length > 1 ? 0.01 : 0, n: seeds.length };
+  return {
+    system,
+    dataset: "MovieLens",
+    seeds,
+    test: { "NDCG@10": test, "HR@10": test, MRR: test },
+    valid: {},
+    meanTrainSeconds: 1,
+  };
+}
+
+// Mutants of listText: `names.length <= 1` -> `< 1` (one metric read " and NDCG@10"), and the
+// names before the last joined by " and " instead of ", ".
+Deno.test("systemsBarsCaption: one metric is named alone; three read 'A, B and C'", () => {
+  const rows = [row("Pop", [0, 1])];
+  const results = [finishedRun("Pop", 0), finishedRun("Pop", 1)];
+  assertStringIncludes(
+    systemsBarsCaption(rows, results, ["NDCG@10"]),
+    "Test NDCG@10 on MovieLens:",
+  );
+  assertStringIncludes(
+    systemsBarsCaption(rows, results, ["NDCG@10", "HR@10", "MRR"]),
+    "Test NDCG@10, HR@10 and MRR on MovieLens:",
+  );
+});
+
+// Mutants: `&& systems.has(result.system)` left out of the results a systems caption reads.
+Deno.test("systemsBarsCaption and systemsTableCaption: the protocol is of the rows' systems, another system's runs left out", () => {
+  const rows = [row("Pop", [0])];
+  // A run of another system on the same dataset, at another seed, with a loss: not the rows'.
+  const results = [finishedRun("Pop", 0), finishedRun("SASRec-MM", 1)];
+  for (
+    const caption of [
+      systemsBarsCaption(rows, results, ["NDCG@10"]),
+      systemsTableCaption(rows, results),
+    ]
+  ) {
+    assertStringIncludes(caption, "Loss: Pop is not trained (no loss). Ranking:");
+    assertStringIncludes(caption, "Seed 0: each number");
+    assert(!caption.includes("SASRec-MM") && !caption.includes("Seeds 0, 1"), caption);
+  }
+});
