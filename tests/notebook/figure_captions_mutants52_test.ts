@@ -2,7 +2,7 @@
  * Wording of the figure captions (lib/notebook/figure_captions.ts) that a hand mutation round
  * (session 52, mu52c) changed without any test noticing. Each test names the mutant it kills.
  */
-import { assert, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { SystemSummary } from "../../lib/experiments/analyse.ts";
 import { systemsBarsCaption, systemsTableCaption } from "../../lib/notebook/mod.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
@@ -49,4 +49,19 @@ Deno.test("systemsBarsCaption and systemsTableCaption: the protocol is of the ro
     assertStringIncludes(caption, "Seed 0: each number");
     assert(!caption.includes("SASRec-MM") && !caption.includes("Seeds 0, 1"), caption);
   }
+});
+
+// Mutant: `shows === undefined ? "" : `${shows}. `` -> `shows ?? ""` in systemsTableCaption.
+Deno.test("systemsTableCaption: what the table shows is a sentence of its own before the rest", () => {
+  const rows = [row("Pop", [0])];
+  const caption = systemsTableCaption(rows, [finishedRun("Pop", 0)], "The main table");
+  assertEquals(
+    caption.startsWith("The main table. Test metrics on MovieLens, each"),
+    true,
+    caption,
+  );
+  assertEquals(
+    systemsTableCaption(rows, [finishedRun("Pop", 0)]).startsWith("Test metrics on MovieLens"),
+    true,
+  );
 });
