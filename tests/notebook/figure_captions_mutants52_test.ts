@@ -4,7 +4,12 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { SystemSummary } from "../../lib/experiments/analyse.ts";
-import { systemsBarsCaption, systemsTableCaption } from "../../lib/notebook/mod.ts";
+import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
+import {
+  sensitivityCaption,
+  systemsBarsCaption,
+  systemsTableCaption,
+} from "../../lib/notebook/mod.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
 
 function row(system: string, seeds: number[]): SystemSummary {
@@ -64,4 +69,22 @@ Deno.test("systemsTableCaption: what the table shows is a sentence of its own be
     systemsTableCaption(rows, [finishedRun("Pop", 0)]).startsWith("Test metrics on MovieLens"),
     true,
   );
+});
+
+// Mutant: the protocol of a sensitivity curve read from its first point's runs alone.
+Deno.test("sensitivityCaption: the protocol's seeds are those of every point's runs", () => {
+  const point = (value: number, seeds: number[]) => ({
+    value,
+    seeds,
+    stats: { mean: 0.1, std: 0, n: seeds.length },
+    results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
+    finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
+    selected: value === 0.02,
+  });
+  const curve: SensitivityCurve = {
+    dataset: "MovieLens",
+    parameter: "lambda",
+    points: [point(0.005, [0]), point(0.02, [1, 2])],
+  };
+  assertStringIncludes(sensitivityCaption(curve), "Seeds 0, 1, 2: each number");
 });
