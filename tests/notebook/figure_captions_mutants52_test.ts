@@ -3,9 +3,11 @@
  * (session 52, mu52c) changed without any test noticing. Each test names the mutant it kills.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
+import type { AttributionSummary, SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
+  attributionBarsCaption,
+  attributionTableCaption,
   sensitivityCaption,
   systemsBarsCaption,
   systemsTableCaption,
@@ -87,4 +89,29 @@ Deno.test("sensitivityCaption: the protocol's seeds are those of every point's r
     points: [point(0.005, [0]), point(0.02, [1, 2])],
   };
   assertStringIncludes(sensitivityCaption(curve), "Seeds 0, 1, 2: each number");
+});
+
+// Mutant: `result.system === system &&` left out of the runs an attribution caption reads.
+Deno.test("attribution captions: the protocol is of the attributed system's runs, another system's left out", () => {
+  const stat = { mean: 0.7, std: 0, n: 1 };
+  const rows: AttributionSummary[] = [{
+    system: "SASRec-MM",
+    method: "gradient_x_input",
+    seeds: [0],
+    rocAuc: stat,
+    userModalityRocAuc: stat,
+    precision: stat,
+    recall: stat,
+    seconds: 1,
+  }];
+  // Pop at the same seed on the same data: no loss, where SASRec-MM's card names L_rec.
+  const results = [finishedRun("SASRec-MM", 0), finishedRun("Pop", 0)];
+  for (
+    const caption of [
+      attributionBarsCaption(rows, "MovieLens", results),
+      attributionTableCaption(rows, "MovieLens", results),
+    ]
+  ) {
+    assert(!caption.includes("Pop"), caption);
+  }
 });
