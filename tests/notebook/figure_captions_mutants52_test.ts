@@ -6,6 +6,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { AttributionSummary, SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
+  attributedBatchCaption,
   attributionBarsCaption,
   attributionTableCaption,
   sensitivityCaption,
@@ -13,6 +14,8 @@ import {
   systemsTableCaption,
 } from "../../lib/notebook/mod.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
+import { cycleDataset } from "../models/_fixtures.ts";
 
 function row(system: string, seeds: number[]): SystemSummary {
   const test = { mean: 0.1, std: seeds.length > 1 ? 0.01 : 0, n: seeds.length };
@@ -114,4 +117,19 @@ Deno.test("attribution captions: the protocol is of the attributed system's runs
   ) {
     assert(!caption.includes("Pop"), caption);
   }
+});
+
+// Mutant: `epochs === 1 ? "" : "s"` -> `""` in attributedBatchCaption (the tests had one epoch).
+Deno.test("attributedBatchCaption: several epochs read in the plural", () => {
+  const caption = attributedBatchCaption({
+    system: "SASRec-MM",
+    dataset: "Synthetic",
+    seed: 3,
+    epochs: 10,
+    batchSize: 16,
+    method: "gradient_x_input",
+    split: leaveOneOutSplit(cycleDataset(4, 6, 5)),
+    training: { maxEpochs: 10 },
+  });
+  assertStringIncludes(caption, "SASRec-MM on Synthetic, trained 10 epochs at seed 3 (briefly");
 });
