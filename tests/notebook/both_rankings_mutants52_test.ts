@@ -2,7 +2,7 @@
  * Checks of `bothRankingsTable` (lib/notebook/both_rankings_table.ts) that a hand mutation round
  * (session 52, mu52c) found no test pinned: a `shows` that is no text is refused, and a label with
  * only the other protocol's table (no main table) is a `SettingError` naming the labels that have
- * both, not a TypeError.
+ * both, not a TypeError; a system missing from one protocol's table reads "–" there, not 0.
  */
 import { assertEquals } from "@std/assert";
 import type { SystemSummary } from "../../lib/experiments/analyse.ts";
@@ -58,4 +58,20 @@ Deno.test("bothRankingsTable: a label without a main table is refused, naming th
   const error = settingError(() => bothRankingsTable(SUMMARY, "half", { metrics: ["NDCG@10"] }));
   assertEquals(error.setting, "bothRankingsTable label (datasets with both rankings)");
   assertEquals([error.value, error.allowed], ["half", 'one of "tiny"']);
+});
+
+// Mutant: `return "–"` -> `return 0` for a system the other protocol's table lacks.
+Deno.test("bothRankingsTable: a system missing under one protocol reads '–' there, never a number", () => {
+  const sasrec = { ...ROWS[0], system: "SASRec-MM" };
+  const summary = {
+    ...SUMMARY,
+    main: { tiny: { rows: [...ROWS, sasrec] as MainRow[], significance: [] } },
+  } as typeof SUMMARY;
+  const table = bothRankingsTable(summary, "tiny", { metrics: ["NDCG@10"] });
+  assertEquals(table.columns, [
+    "system",
+    "NDCG@10 (history excluded)",
+    "NDCG@10 (history kept)",
+  ]);
+  assertEquals(table.rows, [["Pop", 0.2, 0.2], ["SASRec-MM", 0.2, "–"]]);
 });
