@@ -46,11 +46,8 @@ Deno.test("bothRankingsTable: a shows that is not a text is a SettingError namin
     );
     assertEquals([error.setting, error.value], ["BothRankingsTableOptions.shows", shows]);
   }
-  assertEquals(
-    bothRankingsTable(SUMMARY, "tiny", { metrics: ["NDCG@10"], shows: "Tiny" }).caption
-      .startsWith("Tiny. Test NDCG@10 on tiny"),
-    true,
-  );
+  const { caption } = bothRankingsTable(SUMMARY, "tiny", { metrics: ["NDCG@10"], shows: "Tiny" });
+  assertEquals(caption?.startsWith("Tiny. Test NDCG@10 on tiny"), true, caption);
 });
 
 // Mutant: `.filter((name) => name in summary.main)` left out of the labels allowed.
