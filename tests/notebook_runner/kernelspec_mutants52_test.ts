@@ -2,9 +2,10 @@
  * A check of `ensureDenoKernelspec` (lib/notebook_runner/kernelspec.ts) that a hand mutation round
  * (session 52, mu52c) found no test pinned: a left-out `projectRoot` is refused with a
  * `SettingError` naming it, before anything is written (let through, the spec went to a folder
- * named "undefined" under the working directory).
+ * named "undefined" under the working directory); a kernel.json that cannot be read is thrown as
+ * the read's own error, not taken as missing and then failed to write.
  */
-import { assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { ensureDenoKernelspec } from "../../lib/notebook_runner/kernelspec.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
@@ -19,5 +20,21 @@ Deno.test("kernelspec: a projectRoot left out or undefined is refused, naming it
       undefined,
       "a text",
     ]);
+  }
+});
+
+// Mutant: the read's failures other than NotFound ignored (the spec then tried to overwrite it).
+Deno.test("kernelspec: a kernel.json that cannot be read is the read's own error, no write tried", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-mutants52-" });
+  try {
+    // A folder in the spec's place: reading it fails with "Is a directory".
+    await Deno.mkdir(`${root}/.jupyter/kernels/deno/kernel.json`, { recursive: true });
+    const error = await assertRejects(() =>
+      ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno" })
+    );
+    // A failed write is reported as "ensureDenoKernelspec: <path>: ..."; the read's error is not.
+    assert(!error.message.startsWith("ensureDenoKernelspec:"), error.message);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
