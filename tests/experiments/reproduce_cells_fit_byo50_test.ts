@@ -5,15 +5,13 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
 /** The reproduce task's command line (deno.json). */
 function reproduceCommand(): string {
-  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-    tasks: Record<string, string>;
-  };
-  return config.tasks.reproduce;
+  return denoTask("reproduce");
 }
 
 Deno.test("reproduce: an imported file whose epoch leaves a batch of 1 row is one line naming the cell, before anything is written", async () => {

@@ -15,16 +15,14 @@ import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { removalOfMade, scratchFolder } from "../_made_folders.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** A task's command line (deno.json). */
 function taskCommand(task: "reproduce" | "report"): string {
-  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-    tasks: Record<string, string>;
-  };
-  return config.tasks[task];
+  return denoTask(task);
 }
 
 /** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */

@@ -6,6 +6,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -16,10 +17,7 @@ Deno.test("reproduce --dataset prints which file it reads before reading it", as
       `${folder}/bad.inter`,
       "user_id:token\titem_id:token\ttimestamp:float\nu1\ti1\t1\nu1\ti2\tsoon\n",
     );
-    const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-      tasks: Record<string, string>;
-    };
-    const command = config.tasks.reproduce;
+    const command = denoTask("reproduce");
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",

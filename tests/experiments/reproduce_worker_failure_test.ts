@@ -4,6 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -11,13 +12,10 @@ Deno.test("reproduce: a cell that fails in a worker only makes the run exit 1, t
   const folder = await Deno.makeTempDir({ prefix: "reproduce_worker_failure_" });
   try {
     const results = `${folder}/results`;
-    const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-      tasks: Record<string, string>;
-    }).tasks;
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
-        ...taskPermissions(tasks.reproduce, [folder]),
+        ...taskPermissions(denoTask("reproduce"), [folder]),
         `${root}tests/experiments/_worker_only_failure_reproduce.ts`,
         ...["--quick", "--seeds=0", "--workers=2", "--max-epochs=3", "--results", results],
         ...[`--dataset=${root}tests/fixtures/byo/tiny.txt`, "--format=sequence"],

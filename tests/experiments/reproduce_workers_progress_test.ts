@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -15,13 +16,10 @@ const FINISHED = /^(?:\[worker (\d+)\] )?\[(\d+)\/(\d+)\] (\S+): (.*)$/;
 Deno.test("reproduce --workers 2: each finished cell's line says its place in the whole plan, of its size", async () => {
   const folder = await Deno.makeTempDir({ prefix: "reproduce_workers_progress_" });
   try {
-    const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-      tasks: Record<string, string>;
-    }).tasks;
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
-        ...taskPermissions(tasks.reproduce, [folder]),
+        ...taskPermissions(denoTask("reproduce"), [folder]),
         `${root}scripts/reproduce.ts`,
         ...["--quick", "--seeds=0", "--workers=2", "--max-epochs=3", "--results", folder],
         ...[`--dataset=${root}tests/fixtures/byo/tiny.txt`, "--format=sequence"],

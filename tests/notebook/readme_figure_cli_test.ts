@@ -10,15 +10,13 @@ import { cellModelDir, planExperiments } from "../../lib/experiments/mod.ts";
 import { explainedCell, notebookPlan } from "../../lib/notebook/mod.ts";
 import { FIGURE, noKeptModel, toCommit } from "../../scripts/readme_figure.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
 /** The readme-figure task's command line (deno.json). */
 function readmeFigureTask(): string {
-  const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-    tasks: Record<string, string>;
-  }).tasks;
-  return tasks["readme-figure"];
+  return denoTask("readme-figure");
 }
 
 Deno.test("readme-figure --from a folder outside the task's reads is one line naming the flag to add", async () => {

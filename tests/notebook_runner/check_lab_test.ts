@@ -7,11 +7,10 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { CHECK_LAB_USAGE, checkLabOptions } from "../../scripts/check_lab.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-const task = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks["check-lab"];
+const task = denoTask("check-lab");
 const words = task.split(/\s+/).slice(1);
 
 Deno.test("check_lab: --timeout is seconds in 1..3600, default 150; --help/-h asks for the usage", () => {

@@ -4,11 +4,10 @@
  * a Python the task may not run.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-const task = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks.lab;
+const task = denoTask("lab");
 
 Deno.test("lab: a port that is not a number, or --port twice, is one line and exit 2", async () => {
   const words = task.split(/\s+/).slice(1);

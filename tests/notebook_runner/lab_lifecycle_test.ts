@@ -8,11 +8,10 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { labProblem } from "../../lib/notebook_runner/lab_server.ts";
 import { descendantsOf, isAlive, type ProcessId } from "../../lib/notebook_runner/processes.ts";
+import { denoTask } from "../_deno_task.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-const task = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks.lab;
+const task = denoTask("lab");
 const labCommand = [Deno.execPath(), ...task.split(/\s+/).slice(1)];
 // A port above the default range, so a user's own `./run.sh lab` is never in the way.
 const labArgs = ["--port", String(19_000 + (Deno.pid % 1000))];
