@@ -3,6 +3,8 @@
  * whose only objective hook is an `inputMask` (no auxiliary loss, no hook state) belongs to that
  * objective too. Leaving `inputMask` out of the stored objective hooks let such a checkpoint
  * resume as a plain run (and a plain one as a masked run), silently training another objective.
+ * And a checkpoint saved before the stored objective hooks existed (no such field) still resumes:
+ * refusing it for the missing field would strand every run saved before 2026-12-07.
  */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -48,5 +50,26 @@ Deno.test("resume refused: a checkpoint of an inputMask-only objective resumed w
       model.dispose();
       Deno.removeSync(dir, { recursive: true });
     }
+  }
+});
+
+Deno.test("resume: a last.json saved before objectiveHooks were stored (no such field) resumes", async () => {
+  const dir = Deno.makeTempDirSync();
+  const model = new SequentialRecommender(SEEDED_SPLIT.dataset, MODEL);
+  try {
+    const run = (maxEpochs: number) =>
+      trainModel(model, SEEDED_SPLIT, { ...TRAINER, maxEpochs, checkpointDir: dir }, quiet);
+    await run(1);
+    // The sidecar as an earlier save wrote it: the same, without trainerState.objectiveHooks (the
+    // weights file's size and hash cover the weights only, so it still loads).
+    const path = `${dir}/last.json`;
+    const sidecar = JSON.parse(Deno.readTextFileSync(path));
+    delete sidecar.trainerState.objectiveHooks;
+    Deno.writeTextFileSync(path, JSON.stringify(sidecar, null, 2));
+    const result = await run(2);
+    assertEquals([result.resumedFromEpoch, result.epochsRun], [1, 1]);
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
   }
 });
