@@ -4,11 +4,9 @@
  * comment and passes on the code as it is.
  */
 import { assert, assertStringIncludes, assertThrows } from "@std/assert";
-import type { NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
-import { meanStd } from "../../lib/experiments/analyse.ts";
 import { noiseLevelGainFigure } from "../../lib/experiments/noise_level_figures.ts";
 import { SettingError } from "../../lib/util/settings.ts";
-import { finishedRun } from "./_finished_run.ts";
+import { noiseLevelGain } from "./_noise_level_gain.ts";
 
 Deno.test("noiseLevelGainFigure: a system or baseline of null is refused by name, not drawn as the default", () => {
   // Mutant: `options.system ?? defaultSystem` read null as left out and labelled the figure with
@@ -23,14 +21,8 @@ Deno.test("noiseLevelGainFigure: a system or baseline of null is refused by name
 Deno.test("noiseLevelGainFigure: the caption's protocol states the seeds of every drawn level", () => {
   // The levels ran at different seeds (the default share at all five, the others at three).
   // Mutant: the protocol read from the first level's runs only named seeds 0, 1 and 2.
-  const gain = (fraction: number, seeds: number[]): NoiseLevelGain => ({
-    fraction,
-    seeds,
-    differences: seeds.map(() => 0.01),
-    stats: meanStd(seeds.map(() => 0.01)),
-    unpaired: { system: [], baseline: [] },
-    runs: seeds.map((seed) => finishedRun("GRU4Rec-ID", seed, { noiseFraction: fraction })),
-  });
+  const gain = (fraction: number, seeds: number[]) =>
+    noiseLevelGain(fraction, seeds, seeds.map(() => 0.01));
   const section = noiseLevelGainFigure([gain(0.25, [0, 1, 2]), gain(0.5, [0, 1, 2, 3, 4])])!;
   assertStringIncludes(section.caption!, "Seeds 0, 1, 2, 3, 4:");
 });
