@@ -81,8 +81,8 @@ sources are never written). All are attempted; exit status 1 when any fails.
 Options take their value as --out DIR or --out=DIR. A bad option, a notebook that is missing, not
 a file or not an nbformat 4 notebook, or an --out that cannot be written, stops before anything
 runs (exit status 2). A line says when each notebook starts and each cell finishes, and one every
---progress-seconds while a cell runs; Ctrl-C or
-SIGTERM stops the run and its kernel (exit status 130 or 143).`;
+--progress-seconds while a cell runs; Ctrl-C or SIGTERM stops the run and its kernel (exit status
+130 or 143).`;
 
 /** Stops with one line naming the bad option or value and status 2 (no stack: not a bug). */
 function usageError(message: string): never {
