@@ -15,6 +15,10 @@ iopub outputs have arrived, and nbclient stops listening at `idle`, so late outp
 - prints one line per executed cell on stdout as it finishes ("cell 5 done in 1.2 s (3/7)": the
   notebook's cell index, as in the error messages, its seconds, and its place among the code cells
   to run), which the Deno side passes on as progress;
+- while a cell runs, prints a line every `--progress-seconds` seconds ("cell 5 running for 60 s
+  (3/7): epoch 4 ..."), with the last line of text the cell has shown so far (its last stream line
+  or the text of its latest display, such as the library's in-place progress), so that a long
+  cell is never silent;
 - stops on SIGTERM as on Ctrl-C (SIGINT): the kernel is shut down and the exit status is 128 + the
   signal's number (a second signal while it stops is ignored);
 - re-runs the whole session (default: up to 6 attempts) when a kernel message fails its HMAC
@@ -23,7 +27,8 @@ iopub outputs have arrived, and nbclient stops listening at `idle`, so late outp
 
 Run with Debian's /usr/bin/python3 (Jupyter's modules live there, not in the first python3 on PATH).
 
-  notebook_runner.py execute IN.ipynb OUT.ipynb [--kernel deno] [--quiet-ms 300] [--env K=V ...]
+  notebook_runner.py execute IN.ipynb OUT.ipynb [--kernel deno] [--quiet-ms 300]
+                     [--progress-seconds 60] [--env K=V ...]
   notebook_runner.py html EXECUTED.ipynb OUT.html [--no-input]
 """
 
@@ -122,6 +127,8 @@ class OutputCollector:
         self.display_targets = {}
         # Cells whose next output clears the previous ones (clear_output(wait=True)).
         self.pending_clear = set()
+        # cell index -> the last non-empty line of text it showed (for the running-cell lines).
+        self.last_line = {}
 
     def register(self, msg_id, cell_index):
         self.cell_of_msg[msg_id] = cell_index
@@ -137,6 +144,7 @@ class OutputCollector:
         cell_index = self.cell_of_msg.get(parent_id)
         if cell_index is None:
             return
+        self._note_last_line(cell_index, msg_type, content)
         cell = self.notebook.cells[cell_index]
         if msg_type == "clear_output":
             if content.get("wait"):
@@ -195,9 +203,23 @@ class OutputCollector:
         else:
             cell.outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
 
+    def _note_last_line(self, cell_index, msg_type, content):
+        if msg_type == "stream":
+            text = content.get("text", "")
+        elif msg_type in ("display_data", "execute_result", "update_display_data"):
+            text = content.get("data", {}).get("text/plain", "")
+        else:
+            return
+        if isinstance(text, list):
+            text = "".join(text)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            self.last_line[cell_index] = lines[-1]
+
     def _update_display(self, content):
         display_id = content.get("transient", {}).get("display_id")
         for cell_index, output_index in self.display_targets.get(display_id, []):
+            self._note_last_line(cell_index, "update_display_data", content)
             output = self.notebook.cells[cell_index].outputs[output_index]
             output["data"] = content.get("data", {})
             output["metadata"] = content.get("metadata", {})
@@ -223,18 +245,36 @@ def read_message(get_message, timeout_s):
         raise
 
 
-def run_cell(client, collector, cell_index, options):
-    """Execute one cell; return once idle + shell reply are in and iopub has been quiet."""
+def running_line(cell_index, seconds, place, last_line):
+    """The line printed while a cell runs (read by lib/notebook_runner/execute_notebook.ts,
+    CELL_RUNNING there): `place` is (position, count) among the cells to run."""
+    line = f"cell {cell_index} running for {seconds:.0f} s ({place[0]}/{place[1]})"
+    return f"{line}: {last_line}" if last_line else line
+
+
+def run_cell(client, collector, cell_index, options, place=(1, 1), clock=time.monotonic):
+    """Execute one cell; return once idle + shell reply are in and iopub has been quiet. Every
+    `options.progress_seconds` while it runs, prints a `running_line` (`clock` is injectable for
+    the checks)."""
     cell = collector.notebook.cells[cell_index]
     msg_id = client.execute(cell.source, store_history=True, allow_stdin=False, stop_on_error=True)
     collector.register(msg_id, cell_index)
+    collector.last_line.pop(cell_index, None)
     quiet_s = options.quiet_ms / 1000.0
-    deadline = time.monotonic() + options.cell_timeout
+    started = clock()
+    deadline = started + options.cell_timeout
+    next_report = started + options.progress_seconds
     idle = False
     reply = None
-    last_message_at = time.monotonic()
+    last_message_at = clock()
     while True:
-        now = time.monotonic()
+        now = clock()
+        if now >= next_report:
+            last_line = collector.last_line.get(cell_index)
+            print(running_line(cell_index, now - started, place, last_line), flush=True)
+            # One line per interval, however long a message took to come.
+            while next_report <= now:
+                next_report += options.progress_seconds
         if now > deadline:
             raise CellFailed(
                 cell_index, f"timed out after {options.cell_timeout} s", "(no traceback: timeout)"
@@ -249,7 +289,7 @@ def run_cell(client, collector, cell_index, options):
         msg = read_message(client.get_iopub_msg, 0.05)
         if msg is None:
             continue
-        last_message_at = time.monotonic()
+        last_message_at = clock()
         collector.handle(msg)
         is_own = msg["parent_header"].get("msg_id") == msg_id
         if is_own and msg["header"]["msg_type"] == "status":
@@ -298,7 +338,7 @@ def execute_session(source_path, options):
         for position, cell_index in enumerate(to_run, start=1):
             started = time.monotonic()
             try:
-                run_cell(client, collector, cell_index, options)
+                run_cell(client, collector, cell_index, options, (position, len(to_run)))
             except CellFailed as failure:
                 failure.notebook = notebook
                 raise
@@ -404,6 +444,12 @@ def parse_arguments(argv):
     execute.add_argument("--kernel", default="deno")
     execute.add_argument("--quiet-ms", type=float, default=300.0)
     execute.add_argument("--cell-timeout", type=float, default=3600.0)
+    execute.add_argument(
+        "--progress-seconds",
+        type=float,
+        default=60.0,
+        help="seconds between the lines printed while a cell runs (> 0)",
+    )
     execute.add_argument("--startup-timeout", type=float, default=120.0)
     execute.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
     execute.add_argument(
@@ -417,7 +463,12 @@ def parse_arguments(argv):
         action="store_true",
         help="leave out code cells, their prompts and output prompts (a page for readers)",
     )
-    return parser.parse_args(argv)
+    options = parser.parse_args(argv)
+    # Zero or less would print a line on every pass (or never leave the loop that schedules them).
+    progress = getattr(options, "progress_seconds", None)
+    if progress is not None and not (0 < progress < float("inf")):
+        parser.error(f"--progress-seconds {progress}: must be a number of seconds above 0")
+    return options
 
 
 def main(argv):

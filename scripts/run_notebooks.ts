@@ -16,7 +16,8 @@
  * A bad option or value, a notebook path that is missing, not a file or not an nbformat 4
  * notebook, or an output folder that cannot be written, is one line naming it and exit status 2,
  * before anything runs.
- * Prints "running <name>" before each notebook and a line per cell as it finishes.
+ * Prints "running <name>" before each notebook and a line per cell as it finishes; while a cell
+ * runs, a line every --progress-seconds (default 60) with the last line of text it showed.
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
  * SIGINT (Ctrl-C) or SIGTERM is passed on to the runner, which shuts its kernel down; the run then
  * stops with status 130 or 143.
@@ -26,6 +27,8 @@ import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
   type CellProgress,
+  type CellRunning,
+  DEFAULT_PROGRESS_SECONDS,
   DEFAULT_QUIET_MS,
   ensureDenoKernelspec,
   executeNotebook,
@@ -33,6 +36,7 @@ import {
   kernelFlagsProblem,
   listNotebooks,
   type NotebookRunnerConfig,
+  PROGRESS_SECONDS_RANGE,
   renderNotebookHtml,
 } from "../lib/notebook_runner/mod.ts";
 import { STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
@@ -66,6 +70,9 @@ sources are never written). All are attempted; exit status 1 when any fails.
                       task's --allow-write needs adding: docs/permissions.md)
   --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
                       finished: an integer from 0 to ${MAX_QUIET_MS} (default ${DEFAULT_QUIET_MS})
+  --progress-seconds N
+                      while a cell runs, a line every N seconds (its time so far and the last
+                      line it showed): an integer from ${PROGRESS_SECONDS_RANGE.min} to ${PROGRESS_SECONDS_RANGE.max} (default ${DEFAULT_PROGRESS_SECONDS})
   --install-kernel    only (re)write the kernelspec .jupyter/kernels/deno/kernel.json; takes no
                       other option and no notebook
   --check-clean       run nothing: exit status 1 if a notebook (default: every notebooks/*.ipynb)
@@ -73,8 +80,9 @@ sources are never written). All are attempted; exit status 1 when any fails.
   -h, --help          print this text
 Options take their value as --out DIR or --out=DIR. A bad option, a notebook that is missing, not
 a file or not an nbformat 4 notebook, or an --out that cannot be written, stops before anything
-runs (exit status 2). A line says when each notebook starts and each cell finishes; Ctrl-C or
-SIGTERM stops the run and its kernel (exit status 130 or 143).`;
+runs (exit status 2). A line says when each notebook starts and each cell finishes, and one every
+--progress-seconds while a cell runs; Ctrl-C or SIGTERM stops the run and its kernel (exit status
+130 or 143).`;
 
 /** Stops with one line naming the bad option or value and status 2 (no stack: not a bug). */
 function usageError(message: string): never {
@@ -91,6 +99,7 @@ interface Options {
   checkClean: boolean;
   outDir: string;
   quietMs: number;
+  progressSeconds: number;
   notebooks: string[];
 }
 
@@ -106,6 +115,7 @@ function parseArguments(args: string[]): Options {
       "check-clean": { type: "boolean", default: false },
       out: { type: "string" },
       "quiet-ms": { type: "string" },
+      "progress-seconds": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     }, { allowPositionals: true });
   } catch (error) {
@@ -127,6 +137,18 @@ function parseArguments(args: string[]): Options {
       }: must be an integer from 0 to ${MAX_QUIET_MS} (milliseconds)`,
     );
   }
+  const progressText = values["progress-seconds"];
+  const progress = Number(progressText);
+  if (
+    progressText !== undefined &&
+    (!/^[0-9]+$/.test(progressText) || progress < PROGRESS_SECONDS_RANGE.min ||
+      progress > PROGRESS_SECONDS_RANGE.max)
+  ) {
+    usageError(
+      `--progress-seconds ${JSON.stringify(progressText)}: must be an integer from ` +
+        `${PROGRESS_SECONDS_RANGE.min} to ${PROGRESS_SECONDS_RANGE.max} (seconds)`,
+    );
+  }
   // An option the mode does not use would be ignored silently: refuse it instead.
   const executionOnly = [
     values.quick ? "--quick" : "",
@@ -134,6 +156,7 @@ function parseArguments(args: string[]): Options {
     values["no-input"] ? "--no-input" : "",
     values.out !== undefined ? "--out" : "",
     quietText !== undefined ? "--quiet-ms" : "",
+    progressText !== undefined ? "--progress-seconds" : "",
   ].filter((name) => name !== "");
   if (values["install-kernel"]) {
     const unused = [
@@ -166,6 +189,7 @@ function parseArguments(args: string[]): Options {
     checkClean: values["check-clean"],
     outDir,
     quietMs: quietText === undefined ? DEFAULT_QUIET_MS : Number(quietText),
+    progressSeconds: progressText === undefined ? DEFAULT_PROGRESS_SECONDS : progress,
     notebooks: positionals,
   };
 }
@@ -344,6 +368,7 @@ export async function main(): Promise<number> {
   const config: NotebookRunnerConfig = {
     projectRoot,
     quietMs: options.quietMs,
+    progressSeconds: options.progressSeconds,
     kernelEnv,
     signal: stop.signal,
   };
@@ -447,8 +472,18 @@ function cellLine(cell: CellProgress): string {
 }
 
 /**
+ * The progress line of a cell still running: `name`'s cell, its place, its seconds so far and the
+ * last line of text it showed (exported for tests/notebook_runner/running_line_nr52_test.ts).
+ */
+export function runningLine(name: string, cell: CellRunning): string {
+  const line = `  ${name}: cell ${cell.index} running for ${cell.seconds} s ` +
+    `(${cell.position}/${cell.count})`;
+  return cell.lastLine === undefined ? line : `${line}: ${cell.lastLine}`;
+}
+
+/**
  * Executes one notebook into `--out`, renders the pages asked for, and prints its line (or what
- * failed); a line per cell as it finishes. False when the run or a rendering failed, or the run
+ * failed); a line per cell as it finishes and every --progress-seconds while one runs. False when the run or a rendering failed, or the run
  * was stopped (`config.signal`).
  */
 async function runNotebook(
@@ -467,6 +502,7 @@ async function runNotebook(
   const started = performance.now();
   const result = await executeNotebook(source, executed, config, {
     onCell: (cell) => console.log(cellLine(cell)),
+    onRunning: (cell) => console.log(runningLine(name, cell)),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (config.signal?.aborted) {

@@ -26,6 +26,18 @@ export const DEFAULT_QUIET_MS = 300;
  */
 export const DEFAULT_CELL_TIMEOUT_SECONDS = 3600;
 
+/**
+ * Seconds between the lines about a cell still running, when
+ * {@linkcode NotebookRunnerConfig.progressSeconds} is not given.
+ */
+export const DEFAULT_PROGRESS_SECONDS = 60;
+
+/**
+ * The range of {@linkcode NotebookRunnerConfig.progressSeconds}: a line at least every hour (the
+ * default cell timeout), and at most one a second.
+ */
+export const PROGRESS_SECONDS_RANGE = Object.freeze({ min: 1, max: 3600 });
+
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
   /** Project root (holds `scripts/notebook_runner.py` and `.jupyter/`). */
@@ -42,6 +54,12 @@ export interface NotebookRunnerConfig {
    * {@linkcode DEFAULT_CELL_TIMEOUT_SECONDS} (3600).
    */
   cellTimeoutSeconds?: number;
+  /**
+   * Seconds between the runner's lines about a cell still running
+   * ({@linkcode ExecuteOptions.onRunning}), a number within {@linkcode PROGRESS_SECONDS_RANGE}.
+   * Default: {@linkcode DEFAULT_PROGRESS_SECONDS}.
+   */
+  progressSeconds?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
   /**
@@ -64,14 +82,36 @@ export interface CellProgress {
   seconds: number;
 }
 
+/** A cell still running, reported by the runner every `progressSeconds` while it runs. */
+export interface CellRunning {
+  /** The cell's index in the notebook (markdown cells count). */
+  index: number;
+  /** Its place among the code cells the notebook runs, from 1. */
+  position: number;
+  /** How many code cells the notebook runs. */
+  count: number;
+  /** Whole seconds it has run so far. */
+  seconds: number;
+  /**
+   * The last line of text the cell has shown so far (its last printed line, or the text of its
+   * latest display, such as the library's in-place training progress); absent when none.
+   */
+  lastLine?: string;
+}
+
 /** How {@linkcode executeNotebook} reports while it runs. */
 export interface ExecuteOptions {
   /** Called as each cell finishes, while the notebook is still running (a progress line). */
   onCell?: (cell: CellProgress) => void;
+  /** Called every `progressSeconds` while a cell runs, so that a long cell is not silent. */
+  onRunning?: (cell: CellRunning) => void;
 }
 
 /** The runner's stdout line for a finished cell (scripts/notebook_runner.py prints it). */
 const CELL_DONE = /^cell (\d+) done in (\d+(?:\.\d+)?) s \((\d+)\/(\d+)\)$/;
+
+/** The runner's stdout line for a cell still running (scripts/notebook_runner.py, running_line). */
+const CELL_RUNNING = /^cell (\d+) running for (\d+) s \((\d+)\/(\d+)\)(?:: (.+))?$/;
 
 /**
  * Outcome of one runner invocation; `message` holds its output other than the progress lines (cell
@@ -92,6 +132,7 @@ const NOTEBOOK_RUNNER_CONFIG_NAMES: SettingNames<NotebookRunnerConfig> = Object.
   python: true,
   quietMs: true,
   cellTimeoutSeconds: true,
+  progressSeconds: true,
   kernelEnv: true,
   signal: true,
 });
@@ -125,6 +166,14 @@ function checkNotebookRunnerConfig(config: NotebookRunnerConfig): void {
   }
   if (config.cellTimeoutSeconds !== undefined) {
     checkNumber("NotebookRunnerConfig.cellTimeoutSeconds", config.cellTimeoutSeconds, { above: 0 });
+  }
+  if (config.progressSeconds !== undefined) {
+    // 0 printed a line on every pass of the runner's loop (many a second).
+    checkNumber(
+      "NotebookRunnerConfig.progressSeconds",
+      config.progressSeconds,
+      PROGRESS_SECONDS_RANGE,
+    );
   }
   const env = config.kernelEnv;
   if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
@@ -205,10 +254,20 @@ function cellProgressOf(line: string): CellProgress | undefined {
   return { index, position, count, seconds };
 }
 
+/** The running cell of the runner's `line`, or undefined for any other line. */
+function cellRunningOf(line: string): CellRunning | undefined {
+  const match = CELL_RUNNING.exec(line);
+  if (!match) return undefined;
+  const [index, seconds, position, count] = match.slice(1, 5).map(Number);
+  const running: CellRunning = { index, position, count, seconds };
+  if (match[5] !== undefined) running.lastLine = match[5];
+  return running;
+}
+
 async function runRunner(
   args: string[],
   config: NotebookRunnerConfig,
-  onCell?: (cell: CellProgress) => void,
+  listeners: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
   const spec = await ensureDenoKernelspec({ projectRoot: config.projectRoot });
   const inherited = Deno.env.get("JUPYTER_PATH");
@@ -224,8 +283,10 @@ async function runRunner(
   const stdoutLines: string[] = [];
   const stdoutSplitter = lineSplitter((line) => {
     const cell = cellProgressOf(line);
-    if (cell === undefined) stdoutLines.push(line);
-    else onCell?.(cell);
+    const running = cell === undefined ? cellRunningOf(line) : undefined;
+    if (cell !== undefined) listeners.onCell?.(cell);
+    else if (running !== undefined) listeners.onRunning?.(running);
+    else stdoutLines.push(line);
   });
   let stderr = "";
   const readings = [
@@ -280,7 +341,8 @@ export async function jupyterProblem(config: NotebookRunnerConfig): Promise<stri
  * Execute `sourcePath` on the Deno kernel (cwd = the notebook's folder) and write the executed
  * notebook to `outputPath`; the source is never modified. A raising cell gives `ok: false` and a
  * message naming the cell index with the traceback (partial outputs are still written).
- * `options.onCell` hears of each cell as it finishes; `config.signal` stops the run.
+ * `options.onCell` hears of each cell as it finishes, `options.onRunning` of a cell still running
+ * (every `config.progressSeconds`); `config.signal` stops the run.
  *
  * @example
  * ```ts
@@ -298,9 +360,10 @@ export async function executeNotebook(
   options: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
   checkNotebookRunnerConfig(config);
-  checkSettingNames("ExecuteOptions", options, { onCell: true });
+  checkSettingNames("ExecuteOptions", options, { onCell: true, onRunning: true });
   // null was read as no listener: the cells' progress lines went nowhere.
   checkOptionalFunction("ExecuteOptions.onCell", options.onCell, "a function of a cell");
+  checkOptionalFunction("ExecuteOptions.onRunning", options.onRunning, "a function of a cell");
   const args = [
     "execute",
     sourcePath,
@@ -313,7 +376,8 @@ export async function executeNotebook(
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);
   }
-  return await runRunner(args, config, options.onCell);
+  args.push("--progress-seconds", String(config.progressSeconds ?? DEFAULT_PROGRESS_SECONDS));
+  return await runRunner(args, config, options);
 }
 
 /** How {@linkcode renderNotebookHtml} renders a page. */

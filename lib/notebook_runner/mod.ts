@@ -14,13 +14,16 @@
 export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
 export {
   type CellProgress,
+  type CellRunning,
   DEFAULT_CELL_TIMEOUT_SECONDS,
+  DEFAULT_PROGRESS_SECONDS,
   DEFAULT_QUIET_MS,
   executeNotebook,
   type ExecuteOptions,
   jupyterProblem,
   type NotebookRunnerConfig,
   type NotebookRunResult,
+  PROGRESS_SECONDS_RANGE,
   type RenderHtmlOptions,
   renderNotebookHtml,
 } from "./execute_notebook.ts";

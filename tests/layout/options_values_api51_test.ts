@@ -270,13 +270,14 @@ const AUDITED: Readonly<Record<string, Audited>> = {
       python: "text",
       quietMs: "number",
       cellTimeoutSeconds: "number",
+      progressSeconds: "number",
       kernelEnv: "object",
       signal: "signal",
     },
   },
   ExecuteOptions: {
     call: (o) => executeNotebook("a.ipynb", `${scratch}/a.ipynb`, runner, o as never),
-    kinds: { onCell: "function" },
+    kinds: { onCell: "function", onRunning: "function" },
   },
   RenderHtmlOptions: {
     call: (o) => renderNotebookHtml("a.ipynb", `${scratch}/a.html`, runner, o as never),

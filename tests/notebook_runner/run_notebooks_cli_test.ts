@@ -66,6 +66,8 @@ Deno.test("notebooks --help and -h list every option and exit 0", async () => {
         "--out DIR",
         "--quiet-ms N",
         "from 0 to 600000",
+        "--progress-seconds N",
+        "from 1 to 3600 (default 60)",
         "--install-kernel",
         "--check-clean",
         "-h, --help",
@@ -81,7 +83,7 @@ Deno.test("notebooks: a bad option or value is one line naming it and the range,
   await assertRefused(
     ["--bogus"],
     "Unknown option '--bogus' (options: --quick, --no-html, --no-input, --install-kernel, " +
-      "--check-clean, --out, --quiet-ms, --help/-h); see --help",
+      "--check-clean, --out, --quiet-ms, --progress-seconds, --help/-h); see --help",
   );
   await assertRefused(["--quiet-ms"], "Option '--quiet-ms <value>' argument missing; see --help");
   await assertRefused(["--out"], "Option '--out <value>' argument missing; see --help");
@@ -90,6 +92,13 @@ Deno.test("notebooks: a bad option or value is one line naming it and the range,
   }
   await assertRefused(["--quiet-ms", "1e308"], `--quiet-ms "1e308": ${range}`);
   await assertRefused(["--quiet-ms="], "--quiet-ms: an empty value; see --help");
+  const seconds = "must be an integer from 1 to 3600 (seconds); see --help";
+  for (const value of ["0", "3601", "abc", "1.5", "-5", "1e3"]) {
+    await assertRefused(
+      [`--progress-seconds=${value}`],
+      `--progress-seconds ${JSON.stringify(value)}: ${seconds}`,
+    );
+  }
   await assertRefused(["--out="], "--out: an empty value; see --help");
   await assertRefused(["--out", "a", "--out", "b"], "--out given twice: give it once; see --help");
   await assertRefused(
@@ -109,8 +118,9 @@ Deno.test("notebooks: an option the mode does not use is refused, not ignored", 
     `--install-kernel takes no --check-clean, notebook (${fixtures}/outputs.ipynb); see --help`,
   );
   await assertRefused(
-    ["--check-clean", "--quiet-ms=5", "--no-html", "--out=build/notebooks"],
-    "--check-clean takes no --no-html, --out, --quiet-ms (it runs nothing); see --help",
+    ["--check-clean", "--quiet-ms=5", "--no-html", "--out=build/notebooks", "--progress-seconds=5"],
+    "--check-clean takes no --no-html, --out, --quiet-ms, --progress-seconds (it runs nothing); " +
+      "see --help",
   );
   await assertRefused(
     ["--check-clean", "--no-input"],
@@ -133,6 +143,8 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       ["--quiet-ms=5", "--out=build/notebooks/cli-test", "--no-html", "--quick"],
       ["--quiet-ms", "600000", "--out", "build/notebooks/cli-test"],
       ["--quiet-ms", "0"],
+      ["--progress-seconds", "1"],
+      ["--progress-seconds=3600"],
     ]
   ) {
     await assertRefused([...args, "missing.ipynb"], "missing.ipynb: no such file");

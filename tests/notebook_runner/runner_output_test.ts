@@ -59,6 +59,8 @@ Deno.test("executeNotebook and renderNotebookHtml: the runner's arguments; the k
       "3600",
       "--env",
       "DEMURE_QUICK=1",
+      "--progress-seconds",
+      "60",
     ]);
     await renderNotebookHtml("out.ipynb", "out.html", config, { noInput: true });
     assertEquals(argsOf().slice(1), ["html", "out.ipynb", "out.html", "--no-input"]);
@@ -106,13 +108,21 @@ Deno.test("executeNotebook: a quiet time and cell timeout given reach the runner
   await withStandInPython(
     ['printf "%s\\n" "$@" > "$(dirname "$0")/args"'],
     async (root, python) => {
-      const config = { projectRoot: root, python, quietMs: 0, cellTimeoutSeconds: 7.5 };
+      const config = {
+        projectRoot: root,
+        python,
+        quietMs: 0,
+        cellTimeoutSeconds: 7.5,
+        progressSeconds: 5,
+      };
       assertEquals((await executeNotebook("in.ipynb", "out.ipynb", config)).ok, true);
       assertEquals(Deno.readTextFileSync(`${root}/args`).trimEnd().split("\n").slice(4), [
         "--quiet-ms",
         "0",
         "--cell-timeout",
         "7.5",
+        "--progress-seconds",
+        "5",
       ]);
     },
   );
