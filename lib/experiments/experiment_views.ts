@@ -192,8 +192,14 @@ export interface NoiseLevelCurve {
   system: string;
   /** Planted noise shares (`SyntheticConfig.noiseFraction`), ascending. */
   fractions: number[];
-  /** Test NDCG@10 over seeds at each fraction. */
+  /** The picked metric over seeds at each fraction. */
   stats: MeanStd[];
+  /**
+   * The name of the picked metric (`noiseLevelCurves`' `metric`): the label its figure and table
+   * take, so that no label can disagree with the numbers. Absent when the curves were made
+   * without a name.
+   */
+  metric?: string;
   /** The runs counted, one per seed and fraction (their cards state the protocol in a caption). */
   runs: FinishedCell[];
 }
@@ -203,12 +209,19 @@ export interface NoiseLevelCurve {
  * cell) at each planted noise share, mean ± std over seeds, one run per seed ({@linkcode seedRuns}: the
  * first cell of a seed with the metric, as {@linkcode noiseLevelGains} pairs them, so that a cell
  * found twice does not weigh its seed twice). Fractions ascending, every fraction for every system
- * (n = 0 where a system has no run there), systems in the order first seen.
+ * (n = 0 where a system has no run there), systems in the order first seen. `metric` names what
+ * `pick` returns (e.g. `"test HR@10"`): every curve records it, and `noiseLevelCurvesFigure` and
+ * `noiseLevelTable` label with it and refuse a label that contradicts it. A `metric` that is not a
+ * non-empty text is a `SettingError`.
  */
 export function noiseLevelCurves(
   found: readonly FinishedCell[],
   pick: (result: CellResult) => number | undefined,
+  metric?: string,
 ): NoiseLevelCurve[] {
+  if (metric !== undefined && (typeof metric !== "string" || metric.trim() === "")) {
+    throw new SettingError("noiseLevelCurves metric", metric, "a non-empty name, or left out");
+  }
   const tagged = found.filter(({ cell }) =>
     cell.experiments.includes("noise_level") && cell.noiseFraction !== undefined
   );
@@ -231,6 +244,7 @@ export function noiseLevelCurves(
       fractions,
       stats: counted.map((runs) => meanStd(runs.map(({ result }) => pick(result)!))),
       runs: counted.flat().map(({ result }) => cellOf.get(result)!),
+      ...(metric === undefined ? {} : { metric }),
     };
   });
 }

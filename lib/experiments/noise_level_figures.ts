@@ -184,19 +184,57 @@ export function noiseLevelGainFigure(
 }
 
 /**
+ * The metric the curves are of: the name they record (`noiseLevelCurves`' `metric`), else `label`.
+ * A `label` that contradicts the recorded name, or curves of two metrics, is an error: one figure
+ * or table has one label, and it must be what the numbers are.
+ */
+function curvesMetric(
+  curves: readonly NoiseLevelCurve[],
+  label: string | undefined,
+  where: string,
+): string | undefined {
+  const recorded = [...new Set(curves.flatMap((curve) => curve.metric ?? []))];
+  if (recorded.length > 1) {
+    throw new Error(
+      `${where}: the curves are of ${
+        recorded.map((name) => JSON.stringify(name)).join(" and ")
+      }: ` +
+        "draw the curves of one noiseLevelCurves call",
+    );
+  }
+  if (label !== undefined && (typeof label !== "string" || label.trim() === "")) {
+    throw new SettingError(`${where} metric`, label, "a non-empty name, or left out");
+  }
+  if (label !== undefined && recorded.length === 1 && label !== recorded[0]) {
+    throw new SettingError(
+      `${where} metric`,
+      label,
+      `${JSON.stringify(recorded[0])}, the metric the curves record (noiseLevelCurves' metric), ` +
+        "or left out",
+    );
+  }
+  return recorded[0] ?? label;
+}
+
+/**
  * Each system's own metric per planted noise share (from {@linkcode noiseLevelCurves}): mean over seeds
  * as a line, ± 1 std as a band. A fraction at which a system has no finished run is left out of
  * its line and named in the caption. Undefined when no system has a run: there is nothing to draw.
+ * Labelled with the metric the curves record; else with `label` (default `"test NDCG@10"`). A
+ * `label` that contradicts the curves' own, or curves of two metrics, is refused.
  *
  * @example
  * ```ts
- * const section = noiseLevelCurvesFigure(noiseLevelCurves(found, (r) => r.test["NDCG@10"]));
+ * const section = noiseLevelCurvesFigure(
+ *   noiseLevelCurves(found, (r) => r.test["NDCG@10"], "test NDCG@10"),
+ * );
  * ```
  */
 export function noiseLevelCurvesFigure(
   curves: readonly NoiseLevelCurve[],
-  metric = "test NDCG@10",
+  label?: string,
 ): FigureSection | undefined {
+  const metric = curvesMetric(curves, label, "noiseLevelCurvesFigure") ?? "test NDCG@10";
   const drawn = curves.map(({ system, fractions, stats }) => {
     const kept = fractions.flatMap((fraction, index) =>
       stats[index].n > 0 ? [{ fraction, ...stats[index] }] : []
@@ -247,20 +285,22 @@ export function noiseLevelCurvesFigure(
  * its mean, its standard deviation ("–" for one seed, which has none) and its seed count. A
  * fraction without such a run has no number to show: it gets no row, and the caption names it.
  * The caption ends with the protocol of the curve's runs (`protocolCaption`).
- * Undefined when no fraction has one.
+ * Undefined when no fraction has one. `label` names the metric; one that contradicts the metric
+ * the curve records (`noiseLevelCurves`' `metric`) is refused.
  *
  * @example
  * ```ts
- * const curve = noiseLevelCurves(found, (r) => r.test["NDCG@10"])[0];
+ * const curve = noiseLevelCurves(found, (r) => r.test["NDCG@10"], "test NDCG@10")[0];
  * const table = noiseLevelTable(curve, "test NDCG@10", "SASRec-MM: test NDCG@10 by noise level");
  * if (table) await displayTable(table);
  * ```
  */
 export function noiseLevelTable(
   curve: NoiseLevelCurve,
-  metric: string,
+  label: string,
   caption: string,
 ): Omit<TableSection, "kind"> | undefined {
+  const metric = curvesMetric([curve], label, "noiseLevelTable")!;
   const rows = curve.fractions.flatMap((fraction, index) => {
     const { mean, std, n } = curve.stats[index];
     return n > 0 ? [[String(fraction), mean, n > 1 ? std : MISSING_CELL, n]] : [];
