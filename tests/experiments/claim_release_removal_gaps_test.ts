@@ -9,20 +9,18 @@ import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { releaseHeldClaims } from "../../lib/experiments/claim_release.ts";
 import { HELD_CLAIMS } from "../../lib/experiments/_claim_files.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 /** Runs `action` with Deno.removeSync of `path` throwing `error` (after removing it, if `gone`). */
 function withRemovalFailing<T>(path: string, error: Error, gone: boolean, action: () => T): T {
   const { removeSync } = Deno;
-  Deno.removeSync = (file: string | URL, options?: Deno.RemoveOptions) => {
-    if (String(file) !== path) return removeSync(file, options);
-    if (gone) removeSync(file, options);
-    throw error;
-  };
-  try {
-    return action();
-  } finally {
-    Deno.removeSync = removeSync;
-  }
+  return withDenoStandIns({
+    removeSync: (file: string | URL, options?: Deno.RemoveOptions) => {
+      if (String(file) !== path) return removeSync(file, options);
+      if (gone) removeSync(file, options);
+      throw error;
+    },
+  }, action);
 }
 
 Deno.test("releaseHeldClaims: a claim it fails to remove is kept, not counted as given up", () => {

@@ -12,6 +12,7 @@ import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
 import { releaseHeldClaims } from "../../lib/experiments/claim_release.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 const OLD = "2020-01-01T00:00:00.000Z";
 /** The stale claim: a process on another host whose heartbeat stopped years ago. */
@@ -49,24 +50,20 @@ function interleaved<T>(
 ): T {
   const { readTextFileSync, renameSync } = Deno;
   let reads = 0;
-  Deno.readTextFileSync = ((file: string | URL) => {
-    if (String(file) !== path) return readTextFileSync(file);
-    try {
-      return readTextFileSync(file);
-    } finally {
-      afterReads[reads++]?.();
-    }
-  }) as typeof Deno.readTextFileSync;
-  Deno.renameSync = (from: string | URL, to: string | URL) => {
-    renameSync(from, to);
-    if (String(from) === path) afterMoveAside();
-  };
-  try {
-    return claim();
-  } finally {
-    Deno.readTextFileSync = readTextFileSync;
-    Deno.renameSync = renameSync;
-  }
+  return withDenoStandIns({
+    readTextFileSync: ((file: string | URL) => {
+      if (String(file) !== path) return readTextFileSync(file);
+      try {
+        return readTextFileSync(file);
+      } finally {
+        afterReads[reads++]?.();
+      }
+    }) as typeof Deno.readTextFileSync,
+    renameSync: (from: string | URL, to: string | URL) => {
+      renameSync(from, to);
+      if (String(from) === path) afterMoveAside();
+    },
+  }, claim);
 }
 
 /**
@@ -334,23 +331,19 @@ Deno.test(
     const { openSync, removeSync } = Deno;
     let plainOpens = 0;
     let lockFileAtRelease: boolean | undefined;
-    Deno.openSync = (file: string | URL, options?: Deno.OpenOptions) => {
-      // The holder removes it (and unlocks) right before this process opens the name it saw.
-      if (String(file) === lockPath && !options?.createNew && plainOpens++ === 0) {
-        removeSync(lockPath);
-      }
-      return openSync(file, options);
-    };
-    Deno.removeSync = (file: string | URL, options?: Deno.RemoveOptions) => {
-      if (String(file) === path) lockFileAtRelease = pathExists(lockPath);
-      removeSync(file, options);
-    };
-    try {
-      store.release("k");
-    } finally {
-      Deno.openSync = openSync;
-      Deno.removeSync = removeSync;
-    }
+    withDenoStandIns({
+      openSync: (file: string | URL, options?: Deno.OpenOptions) => {
+        // The holder removes it (and unlocks) right before this process opens the name it saw.
+        if (String(file) === lockPath && !options?.createNew && plainOpens++ === 0) {
+          removeSync(lockPath);
+        }
+        return openSync(file, options);
+      },
+      removeSync: (file: string | URL, options?: Deno.RemoveOptions) => {
+        if (String(file) === path) lockFileAtRelease = pathExists(lockPath);
+        removeSync(file, options);
+      },
+    }, () => store.release("k"));
     assertEquals(store.claimOf("k"), undefined, "released");
     assertEquals([plainOpens, lockFileAtRelease], [1, true], "released under a lock made again");
     assertEquals(pathExists(lockPath), false);

@@ -7,23 +7,13 @@
  */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import type { FileDatasetSpec } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { OtherSettingsStoredError } from "../../lib/experiments/mod.ts";
 import { differingSettings } from "../../lib/experiments/other_settings_guard.ts";
 import { tree } from "../_tree.ts";
+import { twoCells } from "./_fixture_quick_plan.ts";
 
 await initBackend({ verbose: false });
-
-const fixtures = new URL("../fixtures/byo/", import.meta.url).pathname;
-const recbole: FileDatasetSpec = { kind: "file", path: `${fixtures}tiny`, format: "recbole" };
-
-/** The quick plan of the fixture, cut to two cells without training (Pop and ItemKNN). */
-function twoCells(ranking: "history_excluded" | "history_kept") {
-  const plan = planExperiments("quick", [0], { dataset: recbole, ranking });
-  return { ...plan, cells: plan.cells.filter((c) => ["Pop", "ItemKNN"].includes(c.systemName)) };
-}
 
 /** Every file under `dir` with its bytes. */
 function snapshot(dir: string): Map<string, string> {

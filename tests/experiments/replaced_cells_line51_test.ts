@@ -7,23 +7,14 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import type { FileDatasetSpec } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { openingLine } from "../../lib/experiments/_run_plan_lines.ts";
+import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
+import { twoCells } from "./_fixture_quick_plan.ts";
 
 await initBackend({ verbose: false });
 
-const fixtures = new URL("../fixtures/byo/", import.meta.url).pathname;
-const recbole: FileDatasetSpec = { kind: "file", path: `${fixtures}tiny`, format: "recbole" };
-
-/** The quick plan of the fixture, cut to two cells without training (Pop and ItemKNN). */
-function twoCells(ranking: "history_excluded" | "history_kept") {
-  const plan = planExperiments("quick", [0], { dataset: recbole, ranking });
-  return { ...plan, cells: plan.cells.filter((c) => ["Pop", "ItemKNN"].includes(c.systemName)) };
-}
-
-async function openingOf(plan: ReturnType<typeof twoCells>, resultsDir: string): Promise<string> {
+async function openingOf(plan: ExperimentPlan, resultsDir: string): Promise<string> {
   const lines: string[] = [];
   // Replacing asked for (runPlan refuses it by default: other_settings_guard51_test.ts).
   await runPlan(plan, { resultsDir, log: (line) => lines.push(line), replaceOtherSettings: true });

@@ -22,6 +22,7 @@ import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { recordsSummary } from "./_records_summary.ts";
 import { storedCellPlan } from "./_resumable_cell.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 /** Leaves temporaries of `targets` in `directory` as killed writers would; returns the kept. */
 function leaveTemporaries(directory: string, targets: string[]): string[] {
@@ -83,23 +84,19 @@ function killedAfterFirstCopy(action: () => void): void {
   const remove = Deno.removeSync;
   let copies = 0;
   let killed = false;
-  Deno.copyFileSync = (from, to) => {
-    if (copies++ === 1) {
-      killed = true;
-      throw new SimulatedKill("killed while copying");
-    }
-    copy(from, to);
-  };
-  Deno.removeSync = (path, options) => {
-    if (killed) throw new SimulatedKill("killed before removing");
-    remove(path, options);
-  };
-  try {
-    assertThrows(action, SimulatedKill);
-  } finally {
-    Deno.copyFileSync = copy;
-    Deno.removeSync = remove;
-  }
+  withDenoStandIns({
+    copyFileSync: (from, to) => {
+      if (copies++ === 1) {
+        killed = true;
+        throw new SimulatedKill("killed while copying");
+      }
+      copy(from, to);
+    },
+    removeSync: (path, options) => {
+      if (killed) throw new SimulatedKill("killed before removing");
+      remove(path, options);
+    },
+  }, () => assertThrows(action, SimulatedKill));
 }
 
 /** Makes `folder` and its files look written an hour ago. */

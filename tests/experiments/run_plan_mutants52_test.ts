@@ -19,6 +19,7 @@ import { SettingError } from "../../lib/util/settings.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 /** The quick plan at seed 0, its first runnable cells, and a store over `resultsDir`. */
 function planAndStore(resultsDir: string) {
@@ -307,7 +308,7 @@ Deno.test("runPlan: a results folder without write permission stops the run at i
   // Mutant: PermissionDenied left out of folderUnwritable: with continueOnFailure every cell
   // failed alone and the run returned as if the cells had run.
   const plan = quickPlanWithoutTraining();
-  const openSync = Deno.openSync;
+  const { openSync } = Deno;
   const resultsDir = Deno.makeTempDirSync();
   const refuse = (path: string | URL, options?: Deno.OpenOptions) => {
     if (String(path).endsWith(".claim.lock")) {
@@ -315,20 +316,16 @@ Deno.test("runPlan: a results folder without write permission stops the run at i
     }
     return openSync(path, options);
   };
-  Object.defineProperty(Deno, "openSync", { value: refuse, configurable: true, writable: true });
   try {
     const lines: string[] = [];
-    await assertRejects(
-      () => runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true }),
-      Deno.errors.PermissionDenied,
-    );
+    await withDenoStandIns({ openSync: refuse }, () =>
+      assertRejects(
+        () =>
+          runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true }),
+        Deno.errors.PermissionDenied,
+      ));
     assertEquals(lines.filter((line) => line.startsWith("FAILED")), []);
   } finally {
-    Object.defineProperty(Deno, "openSync", {
-      value: openSync,
-      configurable: true,
-      writable: true,
-    });
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });

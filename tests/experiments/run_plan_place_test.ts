@@ -5,10 +5,10 @@
  */
 import { assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import type { FileDatasetSpec } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlanPlace } from "../../lib/experiments/plan_types.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { fixtureQuickPlan, TINY_SEQUENCE } from "./_fixture_quick_plan.ts";
 
 await initBackend({ verbose: false });
 
@@ -41,15 +41,11 @@ Deno.test("runPlan: a resumed run numbers its cells after the plan's finished on
 });
 
 Deno.test("runPlan: onEpoch gets the place the training cell's line will have", async () => {
-  const fixtures = new URL("../fixtures/byo/", import.meta.url).pathname;
-  const dataset: FileDatasetSpec = {
-    kind: "file",
-    path: `${fixtures}tiny.txt`,
-    format: "sequence",
-  };
-  const plan = planExperiments("quick", [0], { dataset, datasetTraining: { maxEpochs: 2 } });
   const names = ["Pop", "ItemKNN", "SASRec-ID"];
-  const small = { ...plan, cells: plan.cells.filter((c) => names.includes(c.systemName)) };
+  const small = fixtureQuickPlan(names, {
+    dataset: TINY_SEQUENCE,
+    datasetTraining: { maxEpochs: 2 },
+  });
   assertEquals(small.cells.map((cell) => cell.systemName), names);
   const model = small.cells[2];
   const resultsDir = Deno.makeTempDirSync({ prefix: "run_plan_place_" });

@@ -8,18 +8,14 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { cellsProgress, type DisplayApi } from "../../lib/notebook/mod.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import type { FileDatasetSpec } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { fixtureQuickPlan } from "../experiments/_fixture_quick_plan.ts";
 
 await initBackend({ verbose: false });
 
 Deno.test("a notebook numbers a training cell as runPlan's finished line does, with the cell's patience", async () => {
-  const fixtures = new URL("../fixtures/byo/", import.meta.url).pathname;
-  const recbole: FileDatasetSpec = { kind: "file", path: `${fixtures}tiny`, format: "recbole" };
-  const plan = planExperiments("quick", [0], { dataset: recbole });
   const names = ["Pop", "ItemKNN", "SASRec-ID"];
-  const small = { ...plan, cells: plan.cells.filter((c) => names.includes(c.systemName)) };
+  const small = fixtureQuickPlan(names);
   // The two cells that train no model come first: they are what made the two counts differ.
   assertEquals(small.cells.map((c) => c.systemName), names);
   const model = small.cells[2];

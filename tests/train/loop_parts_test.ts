@@ -19,6 +19,7 @@ import { DivergenceGuard } from "../../lib/train/_divergence.ts";
 import { RunClock } from "../../lib/train/_run_clock.ts";
 import { BestWeights } from "../../lib/train/_best_weights.ts";
 import { type EpochProgress, minutesAtMost, printProgress } from "../../lib/train/progress.ts";
+import { adamAfterOneStep, hostTensor } from "./_adam_after_one_step.ts";
 
 await initBackend({ verbose: false });
 
@@ -326,17 +327,13 @@ Deno.test("Adam.loadState: moments keep their shape, only optimizer/ keys load, 
   const gradient = tf.tensor1d([0.5]);
   adam.apply(store, new Map([["old", gradient]]), 0.5);
   gradient.dispose();
-  const host = (shape: number[], value: number) => ({
-    shape,
-    data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value),
-  });
   adam.loadState(
     4,
     new Map([
-      ["w", host([2, 2], 1)],
-      ["optimizer/m/w", host([2, 2], 0.1)],
-      ["optimizer/v/w", host([2, 2], 0.01)],
-      ["model/optimizer/m/w", host([3], 7)],
+      ["w", hostTensor([2, 2], 1)],
+      ["optimizer/m/w", hostTensor([2, 2], 0.1)],
+      ["optimizer/v/w", hostTensor([2, 2], 0.01)],
+      ["model/optimizer/m/w", hostTensor([3], 7)],
     ]),
   );
   const state = adam.stateTensors();
@@ -357,12 +354,7 @@ Deno.test("Adam.loadState: moments keep their shape, only optimizer/ keys load, 
 
 Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping its state", () => {
   // Before: an undefined step (a trainer state without it) made every weight NaN at the next update.
-  const store = new ParameterStore(0);
-  store.constant("w", [1], 1);
-  const adam = new Adam(ADAM_CASE.config);
-  const gradient = tf.tensor1d([0.5]);
-  adam.apply(store, new Map([["w", gradient]]), 0.5);
-  gradient.dispose();
+  const { store, adam } = adamAfterOneStep([1], ADAM_CASE.config);
   for (const step of [undefined as unknown as number, NaN, -1, 1.5]) {
     assertThrows(
       () => adam.loadState(step, new Map()),
@@ -381,23 +373,14 @@ Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping i
 Deno.test("Adam.loadState with the parameters refuses a moment of no parameter or of another shape", () => {
   // A moment of shape [1] was broadcast over the gradient: a hand-edited run checkpoint went on
   // training with wrong moments and no error.
-  const store = new ParameterStore(0);
-  store.constant("w", [2, 2], 1);
-  const adam = new Adam(ADAM_CASE.config);
-  const gradient = tf.tensor2d([[0.5, 0.5], [0.5, 0.5]]);
-  adam.apply(store, new Map([["w", gradient]]), 1);
-  gradient.dispose();
-  const host = (shape: number[]) => ({
-    shape,
-    data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.1),
-  });
+  const { store, adam } = adamAfterOneStep([2, 2], ADAM_CASE.config);
   const cases: [string, number[], string][] = [
     ["optimizer/v/w", [1], 'moment "optimizer/v/w" has shape [1], its parameter [2,2]'],
     ["optimizer/m/w", [4], 'moment "optimizer/m/w" has shape [4], its parameter [2,2]'],
     ["optimizer/m/gone", [2, 2], 'moment "optimizer/m/gone" belongs to no parameter'],
   ];
   for (const [key, shape, message] of cases) {
-    const state = new Map([["optimizer/m/w", host([2, 2])], [key, host(shape)]]);
+    const state = new Map([["optimizer/m/w", hostTensor([2, 2])], [key, hostTensor(shape)]]);
     assertThrows(() => adam.loadState(3, state, store), Error, `Adam.loadState: ${message}`);
     // Refused before anything changed.
     assertEquals([adam.step, adam.stateTensors().size], [1, 2]);
@@ -405,7 +388,10 @@ Deno.test("Adam.loadState with the parameters refuses a moment of no parameter o
   // Moments that fit load, as without the parameters; keys outside optimizer/ are passed over.
   adam.loadState(
     3,
-    new Map([["optimizer/m/w", host([2, 2])], ["optimizer/v/w", host([2, 2])], ["w", host([9])]]),
+    new Map([["optimizer/m/w", hostTensor([2, 2])], ["optimizer/v/w", hostTensor([2, 2])], [
+      "w",
+      hostTensor([9]),
+    ]]),
     store,
   );
   assertEquals([adam.step, adam.stateTensors().size], [3, 2]);
