@@ -49,6 +49,7 @@ import {
 import type { SelectedConfigurations } from "./selection.ts";
 import { settledSelectionOf, writeSelection } from "./selection_record.ts";
 import { checkNoOtherSettingsReplaced } from "./other_settings_guard.ts";
+import { PlanPlaceCount } from "./_plan_place_count.ts";
 import {
   cellStoreOf,
   checkStoredData,
@@ -495,6 +496,8 @@ class CellLoop {
   readonly #started = performance.now();
   /** The cells run (trained, or diverged) by this process so far. */
   #done = 0;
+  /** Counts the plan's finished cells for {@linkcode #place}, each cell file read once. */
+  readonly #placeCount: PlanPlaceCount;
 
   constructor(
     start: ExperimentPlan,
@@ -510,6 +513,7 @@ class CellLoop {
     this.#estimate = estimate;
     this.#options = options;
     this.#context = context;
+    this.#placeCount = new PlanPlaceCount(context.store);
   }
 
   /** Runs cells until none is runnable here (and, with `waitForOthers`, none is held elsewhere). */
@@ -638,11 +642,7 @@ class CellLoop {
    */
   #place(): PlanPlace {
     const current = this.current;
-    const { store } = this.#context;
-    const finished = current.cells.filter((cell) =>
-      !cell.waitsFor && isFinished(store, current, cell)
-    );
-    return { finished: finished.length, planned: current.cells.length };
+    return { finished: this.#placeCount.finished(current), planned: current.cells.length };
   }
 
   /** Logs `line` (of a cell failed or held) and reports it, first line only, as the outcome. */
