@@ -11,6 +11,7 @@ import {
   standardNormalCdf,
   wilcoxonSignedRank,
 } from "../../lib/eval/significance.ts";
+import { signedRanksWithPositiveSum } from "./_signed_ranks.ts";
 
 Deno.test("paired tests refuse values of unequal length either way, naming both counts", () => {
   for (const test of [pairedTTest, wilcoxonSignedRank]) {
@@ -91,14 +92,7 @@ Deno.test("Wilcoxon signed-rank: the normal approximation's p is at most 1, thou
   // = 1.0000000145: the p-value is capped at 1.
   assertGreater(2 * standardNormalCdf(-1e-9), 1);
   const n = 200_000;
-  let rest = (n * (n + 1)) / 4 + 1;
-  const d: number[] = [];
-  for (let rank = n; rank >= 1; rank--) {
-    const positive = rank <= rest;
-    if (positive) rest -= rank;
-    d.push(positive ? rank : -rank);
-  }
-  assertEquals(rest, 0);
+  const d = signedRanksWithPositiveSum(n, (n * (n + 1)) / 4 + 1);
   const result = wilcoxonSignedRank(d, new Array(n).fill(0));
   const z = 0.5 / Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
   assertAlmostEquals(result.statistic, z, 1e-15);

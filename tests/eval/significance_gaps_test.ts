@@ -4,6 +4,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { pairedTTest, wilcoxonSignedRank } from "../../lib/eval/significance.ts";
+import { signedRanksWithPositiveSum } from "./_signed_ranks.ts";
 
 Deno.test("paired tests: every branch names its own test and counts its pairs", () => {
   // Found by mutation round LF (LF24, LF25, LF26, LF27): the label was checked in no branch, and
@@ -29,14 +30,7 @@ Deno.test("Wilcoxon signed-rank: the exact p-value at the centre is capped at 1 
   // W+ = 248 = n(n + 1) / 4 (ranks 31, 30, ..., taken while they fit): both tails hold the centre,
   // twice the smaller tail is over 2^31, and the p-value is 1 exactly, not above it.
   const n = 31;
-  let rest = (n * (n + 1)) / 4;
-  const d: number[] = [];
-  for (let rank = n; rank >= 1; rank--) {
-    const positive = rank <= rest;
-    if (positive) rest -= rank;
-    d.push(positive ? rank : -rank);
-  }
-  assertEquals(rest, 0);
+  const d = signedRanksWithPositiveSum(n, (n * (n + 1)) / 4);
   const result = wilcoxonSignedRank(d, new Array(n).fill(0));
   assertEquals([result.n, result.statistic, result.pValue], [n, 0, 1]);
 });

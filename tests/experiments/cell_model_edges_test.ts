@@ -11,7 +11,6 @@
  */
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import {
   cellModel,
@@ -22,13 +21,13 @@ import {
 } from "../../lib/experiments/cell_model.ts";
 import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { HELD_CLAIMS } from "../../lib/experiments/_claim_files.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { inResultsDir } from "./_in_results_dir.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { keepUntrainedModel } from "./_untrained_checkpoints.ts";
 
 await initBackend({ verbose: false });
 
@@ -38,14 +37,8 @@ const cell = { ...quickCell, training: { ...quickCell.training, maxEpochs: 1 } }
 const data = await prepareDataset(cell.dataset);
 
 /** Keeps an untrained model of `cell` in `dir` with its training file (settings the cell's). */
-async function keepModel(dir: string, training: Record<string, unknown>): Promise<void> {
-  const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
-  Deno.mkdirSync(dir, { recursive: true });
-  await saveModelCheckpoint(`${dir}/best`, model, {
-    datasetFingerprint: data.split.dataset.metadata.fingerprint,
-  });
-  model.dispose();
-  Deno.writeTextFileSync(`${dir}/${KEPT_TRAINING_FILE}`, JSON.stringify(training));
+function keepModel(dir: string, training: Record<string, unknown>): Promise<void> {
+  return keepUntrainedModel(data, cell, dir, training);
 }
 
 const OLD = () => new Date(Date.now() - 2 * STALE_TEMPORARY_SECONDS * 1000);

@@ -28,6 +28,7 @@ import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { saveUntrainedCheckpoints } from "./_untrained_checkpoints.ts";
 
 await initBackend({ verbose: false });
 
@@ -123,15 +124,9 @@ Deno.test("cellModel resumes a reused trial's stopped training only under the tr
   const store = cellStoreOf(resultsDir);
   try {
     const data = await prepareDataset(cell.dataset);
-    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
     // The trial's training in its own folder, stopped part-way: its best and last checkpoints.
     const trial = cellModelDir(resultsDir, { key: trialKey });
-    Deno.mkdirSync(trial, { recursive: true });
-    const fingerprint = data.split.dataset.metadata.fingerprint;
-    for (const name of ["best", "last"]) {
-      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
-    }
-    model.dispose();
+    await saveUntrainedCheckpoints(data, cell, trial, ["best", "last"]);
     // The trial runs elsewhere now (the reproduction holds its claim); the cell's own is free.
     assertEquals(store.claim(trialKey), undefined);
     const claimPath = store.claimPathOf(trialKey);
@@ -181,14 +176,8 @@ Deno.test("cellModel: a reused trial's stopped training is refused (train: false
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);
-    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
     const trial = cellModelDir(resultsDir, { key: trialKey });
-    Deno.mkdirSync(trial, { recursive: true });
-    const fingerprint = data.split.dataset.metadata.fingerprint;
-    for (const name of ["best", "last"]) {
-      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
-    }
-    model.dispose();
+    await saveUntrainedCheckpoints(data, cell, trial, ["best", "last"]);
     const error = await assertRejects(() =>
       cellModel(plan, cell, { resultsDir, train: false, data })
     );

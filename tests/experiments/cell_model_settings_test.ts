@@ -7,15 +7,14 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { removeCellCheckpoints } from "../../lib/experiments/cell_checkpoints.ts";
 import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
 import { cellModel, cellModelDir, KEPT_TRAINING_FILE } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
-import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { keepUntrainedModel } from "./_untrained_checkpoints.ts";
 import { inResultsDir } from "./_in_results_dir.ts";
 
 await initBackend({ verbose: false });
@@ -29,14 +28,8 @@ const data = await prepareDataset(cell.dataset);
 const quiet = () => {};
 
 /** Keeps an untrained model of `cell` in `dir` with a training file of `training` (no training). */
-async function keepModel(dir: string, training: Record<string, unknown>): Promise<void> {
-  const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
-  Deno.mkdirSync(dir, { recursive: true });
-  await saveModelCheckpoint(`${dir}/best`, model, {
-    datasetFingerprint: data.split.dataset.metadata.fingerprint,
-  });
-  model.dispose();
-  Deno.writeTextFileSync(`${dir}/${KEPT_TRAINING_FILE}`, JSON.stringify(training));
+function keepModel(dir: string, training: Record<string, unknown>): Promise<void> {
+  return keepUntrainedModel(data, cell, dir, training);
 }
 
 const keptSettings = (dir: string) =>

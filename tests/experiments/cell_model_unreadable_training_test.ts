@@ -5,11 +5,10 @@
  */
 import { assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { cellModel, cellModelDir, KEPT_TRAINING_FILE } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { saveUntrainedCheckpoints } from "./_untrained_checkpoints.ts";
 
 await initBackend({ verbose: false });
 
@@ -18,14 +17,8 @@ Deno.test("cellModel: a training file that cannot be looked at is that error nam
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);
-    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
     const dir = cellModelDir(resultsDir, cell);
-    Deno.mkdirSync(dir, { recursive: true });
-    const fingerprint = data.split.dataset.metadata.fingerprint;
-    for (const name of ["best", "last"]) {
-      await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: fingerprint });
-    }
-    model.dispose();
+    await saveUntrainedCheckpoints(data, cell, dir, ["best", "last"]);
     const trainingFile = `${dir}/${KEPT_TRAINING_FILE}`;
     Deno.symlinkSync(trainingFile, trainingFile);
     const error = await assertRejects(() =>

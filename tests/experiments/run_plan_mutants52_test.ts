@@ -19,7 +19,7 @@ import { SettingError } from "../../lib/util/settings.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
-import { withDenoStandIns } from "../_deno_stand_ins.ts";
+import { runWithClaimLocksRefused } from "./_claim_locks_refused.ts";
 
 /** The quick plan at seed 0, its first runnable cells, and a store over `resultsDir`. */
 function planAndStore(resultsDir: string) {
@@ -307,25 +307,10 @@ Deno.test("runPlan: a results folder without write permission stops the run at i
   // As a read-only file system does (run_plan_test.ts): one error, not a FAILED line per cell.
   // Mutant: PermissionDenied left out of folderUnwritable: with continueOnFailure every cell
   // failed alone and the run returned as if the cells had run.
-  const plan = quickPlanWithoutTraining();
-  const { openSync } = Deno;
-  const resultsDir = Deno.makeTempDirSync();
-  const refuse = (path: string | URL, options?: Deno.OpenOptions) => {
-    if (String(path).endsWith(".claim.lock")) {
-      throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
-    }
-    return openSync(path, options);
-  };
-  try {
-    const lines: string[] = [];
-    await withDenoStandIns({ openSync: refuse }, () =>
-      assertRejects(
-        () =>
-          runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true }),
-        Deno.errors.PermissionDenied,
-      ));
-    assertEquals(lines.filter((line) => line.startsWith("FAILED")), []);
-  } finally {
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
+  const { error, lines } = await runWithClaimLocksRefused(
+    quickPlanWithoutTraining(),
+    () => new Deno.errors.PermissionDenied("Permission denied (os error 13)"),
+  );
+  assert(error instanceof Deno.errors.PermissionDenied, `${error}`);
+  assertEquals(lines.filter((line) => line.startsWith("FAILED")), []);
 });

@@ -18,6 +18,7 @@ import { selectedFrom, writeSelection } from "../../lib/experiments/selection_re
 import { withoutFlock } from "./_no_flock.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
+import { runWithClaimLocksRefused } from "./_claim_locks_refused.ts";
 
 await initBackend({ verbose: false });
 
@@ -474,36 +475,17 @@ Deno.test("runPlannedCell: a cell planned to score its attribution returns it", 
 });
 
 Deno.test("runPlan: a full disk at the first claim stops the run (one error, not a failure a cell)", async () => {
-  const plan = quickPlanWithoutTraining();
-  const resultsDir = Deno.makeTempDirSync();
-  const openSync = Deno.openSync;
   // No space left for the claim's lock file: every later claim would fail the same way.
-  const full = (path: string | URL, options?: Deno.OpenOptions) => {
-    if (String(path).endsWith(".claim.lock")) {
-      throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
-    }
-    return openSync(path, options);
-  };
-  Object.defineProperty(Deno, "openSync", { value: full, configurable: true, writable: true });
-  try {
-    const lines: string[] = [];
-    const error = await assertRejects(() =>
-      runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true })
-    );
-    assertStringIncludes(error.message, "No space left on device");
-    assertEquals(
-      lines.filter((line) => line.startsWith("FAILED")),
-      [],
-      "one error, not one a cell",
-    );
-  } finally {
-    Object.defineProperty(Deno, "openSync", {
-      value: openSync,
-      configurable: true,
-      writable: true,
-    });
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
+  const { error, lines } = await runWithClaimLocksRefused(
+    quickPlanWithoutTraining(),
+    () => Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" }),
+  );
+  assertStringIncludes(error.message, "No space left on device");
+  assertEquals(
+    lines.filter((line) => line.startsWith("FAILED")),
+    [],
+    "one error, not one a cell",
+  );
 });
 
 Deno.test("runPlan: a cell waiting for its selection is pending, even beside a record of its settings", async () => {
@@ -618,8 +600,6 @@ Deno.test("runPlan: a key of `order` already finished (or not in the plan) passe
 });
 
 Deno.test("runPlan: a read-only file system or a denied capability at the first claim stops the run", async () => {
-  const plan = quickPlanWithoutTraining();
-  const openSync = Deno.openSync;
   const refusals: [string, () => Error][] = [
     [
       "EROFS",
@@ -628,26 +608,8 @@ Deno.test("runPlan: a read-only file system or a denied capability at the first 
     ["NotCapable", () => new Deno.errors.NotCapable("Requires write access")],
   ];
   for (const [name, refusal] of refusals) {
-    const resultsDir = Deno.makeTempDirSync();
-    const refuse = (path: string | URL, options?: Deno.OpenOptions) => {
-      if (String(path).endsWith(".claim.lock")) throw refusal();
-      return openSync(path, options);
-    };
-    Object.defineProperty(Deno, "openSync", { value: refuse, configurable: true, writable: true });
-    try {
-      const lines: string[] = [];
-      await assertRejects(() =>
-        runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true })
-      );
-      assertEquals(lines.filter((line) => line.startsWith("FAILED")), [], name);
-    } finally {
-      Object.defineProperty(Deno, "openSync", {
-        value: openSync,
-        configurable: true,
-        writable: true,
-      });
-      Deno.removeSync(resultsDir, { recursive: true });
-    }
+    const { lines } = await runWithClaimLocksRefused(quickPlanWithoutTraining(), refusal);
+    assertEquals(lines.filter((line) => line.startsWith("FAILED")), [], name);
   }
 });
 
