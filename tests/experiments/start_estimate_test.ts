@@ -7,15 +7,14 @@ import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { StartEstimate } from "../../lib/experiments/_start_estimate.ts";
 import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { withStore } from "./_in_temp_dir.ts";
 
-Deno.test("StartEstimate: the estimate as it was until an estimated cell finishes, then scaled by the time it took", () => {
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: the estimate as it was until an estimated cell finishes, then scaled by the time it took",
+  withStore((store) => {
     const plan = planExperiments("quick");
-    const store = new ResultStore(dir);
     const estimate = new StartEstimate(plan, store);
     assertEquals(estimate.pending.length, plan.cells.length, "nothing stored: every cell pending");
     assert(estimate.expectedSeconds > 0);
@@ -33,20 +32,17 @@ Deno.test("StartEstimate: the estimate as it was until an estimated cell finishe
       2 * (estimate.expectedSeconds - cost),
       1e-9,
     );
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("StartEstimate: a cell stored at the start is not pending; one that is the same run as a stored cell costs nothing", () => {
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: a cell stored at the start is not pending; one that is the same run as a stored cell costs nothing",
+  withStore((store) => {
     const plan = planExperiments("quick");
     const reused = plan.cells.find((cell) => cell.sameAs !== undefined && !cell.waitsFor)!;
     const first = plan.cells.find((cell) =>
       !cell.waitsFor && cell.sameAs === undefined && cell.key !== reused.sameAs
     )!;
-    const store = new ResultStore(dir);
     store.put(first.key, settingsOf(plan, first), storedCellResult());
     // The run that `reused` repeats, stored under its own key with `reused`'s settings.
     store.put(reused.sameAs!, settingsOf(plan, reused), storedCellResult());
@@ -56,19 +52,16 @@ Deno.test("StartEstimate: a cell stored at the start is not pending; one that is
     const expected = pending.filter((cell) => cell.key !== reused.key)
       .reduce((sum, cell) => sum + estimatedCellSeconds(plan, cell), 0);
     assertEquals(estimate.expectedSeconds, expected);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("StartEstimate: a finished cell that cost nothing (reused) leaves the estimate as it was", () => {
-  // Only free cells finished: no rate to scale by. Dividing by their zero cost printed
-  // "Infinity" (or "NaN" at 0 s) minutes left.
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: a finished cell that cost nothing (reused) leaves the estimate as it was",
+  withStore((store) => {
+    // Only free cells finished: no rate to scale by. Dividing by their zero cost printed
+    // "Infinity" (or "NaN" at 0 s) minutes left.
     const plan = planExperiments("quick");
     const reused = plan.cells.find((cell) => cell.sameAs !== undefined && !cell.waitsFor)!;
-    const store = new ResultStore(dir);
     store.put(reused.sameAs!, settingsOf(plan, reused), storedCellResult());
     const estimate = new StartEstimate(plan, store);
     assert(estimate.pending.some((cell) => cell.key === reused.key));
@@ -76,35 +69,29 @@ Deno.test("StartEstimate: a finished cell that cost nothing (reused) leaves the 
     for (const elapsed of [0, 30]) {
       assertEquals(estimate.secondsLeft(plan, store, elapsed), estimate.expectedSeconds);
     }
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("StartEstimate: a cell still waiting for its selection does not count as finished", () => {
-  // Its configuration is not chosen yet: a record under its key and its present settings is not
-  // the run it will be, so it is no evidence of the rate.
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: a cell still waiting for its selection does not count as finished",
+  withStore((store) => {
+    // Its configuration is not chosen yet: a record under its key and its present settings is not
+    // the run it will be, so it is no evidence of the rate.
     const plan = planExperiments("quick");
     const waiting = plan.cells.find((cell) => cell.waitsFor !== undefined)!;
-    const store = new ResultStore(dir);
     const estimate = new StartEstimate(plan, store);
     store.put(waiting.key, settingsOf(plan, waiting), storedCellResult());
     assert(estimatedCellSeconds(plan, waiting) > 0);
     assertEquals(estimate.secondsLeft(plan, store, 30), estimate.expectedSeconds);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("StartEstimate: a pending cell gone from the current plan is skipped; the rest still scale the estimate", () => {
-  // Found by mutation round NF (NF20): the plan is re-derived as selections finish, and a cell of
-  // the start may no longer be in it: that is no finished cost, and no TypeError.
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: a pending cell gone from the current plan is skipped; the rest still scale the estimate",
+  withStore((store) => {
+    // Found by mutation round NF (NF20): the plan is re-derived as selections finish, and a cell of
+    // the start may no longer be in it: that is no finished cost, and no TypeError.
     const plan = planExperiments("quick");
-    const store = new ResultStore(dir);
     const estimate = new StartEstimate(plan, store);
     const runnable = plan.cells.filter((cell) => !cell.waitsFor && cell.sameAs === undefined);
     const [first, gone] = runnable;
@@ -116,18 +103,15 @@ Deno.test("StartEstimate: a pending cell gone from the current plan is skipped; 
       2 * (estimate.expectedSeconds - cost),
       1e-9,
     );
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("StartEstimate: a cell that waited at the start counts once its selection is made and it finished", () => {
-  // Found by mutation round NF (NF21, NF22): whether it waits and whether it finished are read from
-  // the current plan's cell (selected since, with the chosen settings), not the start's.
-  const dir = Deno.makeTempDirSync();
-  try {
+Deno.test(
+  "StartEstimate: a cell that waited at the start counts once its selection is made and it finished",
+  withStore((store) => {
+    // Found by mutation round NF (NF21, NF22): whether it waits and whether it finished are read from
+    // the current plan's cell (selected since, with the chosen settings), not the start's.
     const plan = planExperiments("quick");
-    const store = new ResultStore(dir);
     const estimate = new StartEstimate(plan, store);
     const waiting = plan.cells.find((cell) => cell.waitsFor !== undefined)!;
     const selected = {
@@ -147,7 +131,5 @@ Deno.test("StartEstimate: a cell that waited at the start counts once its select
       2 * (estimate.expectedSeconds - cost),
       1e-9,
     );
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
+  }),
+);
