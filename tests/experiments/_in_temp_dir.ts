@@ -1,7 +1,8 @@
 /**
  * A test body run in a fresh temporary folder, removed afterwards whatever the body did; and the
  * same with a `ResultStore` over that folder (the one home of both for the tests of the claims and
- * the store, which each had a copy of `withStore`).
+ * the store, which each had a copy of `withStore`; and of the cellModel tests' results folder,
+ * which had its own copy as `inResultsDir` until session 53).
  */
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 

@@ -16,7 +16,7 @@ import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { readTextIfExists } from "../../lib/util/path_exists.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
-import { inResultsDir } from "./_in_results_dir.ts";
+import { inTempDir } from "./_in_temp_dir.ts";
 
 await initBackend({ verbose: false });
 
@@ -96,7 +96,7 @@ function trainerState(directory: string): { epochsDone: number; bestEpoch: numbe
 
 Deno.test(
   "cellModel: a kill while it writes the training file leaves none or the whole file",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     await assertRejects(
       () => killingTrainingFileWrites(() => trainQuietly(resultsDir)),
       SimulatedKill,
@@ -115,7 +115,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a training stopped part-way is resumed to the end, not loaded as the cell's model",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     class Interrupted extends Error {}
     // Stopped after its first epoch (its best and last epoch checkpoints are written by then).
     await assertRejects(
@@ -153,7 +153,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a training file that is not JSON is an error naming it",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const trained = await trainQuietly(resultsDir);
     trained.model.dispose();
     // As an earlier version's writer killed mid-write left it, in a kept model without its last

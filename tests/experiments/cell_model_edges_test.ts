@@ -25,7 +25,7 @@ import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { HELD_CLAIMS } from "../../lib/experiments/_claim_files.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
-import { inResultsDir } from "./_in_results_dir.ts";
+import { inTempDir } from "./_in_temp_dir.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 import { keepUntrainedModel } from "./_untrained_checkpoints.ts";
 
@@ -54,7 +54,7 @@ function oldStaging(resultsDir: string): string {
 
 Deno.test(
   "removeAbandonedModelCopies keeps a staging folder one of whose files was written just now",
-  inResultsDir((resultsDir) => {
+  inTempDir((resultsDir) => {
     const staging = oldStaging(resultsDir);
     // A copy still writing: its newest file is new, though the folder's own time is old.
     Deno.writeTextFileSync(`${staging}/best.weights.bin`, "x");
@@ -68,7 +68,7 @@ Deno.test(
 
 Deno.test(
   "removeAbandonedModelCopies: a staging folder it cannot remove is an error, not skipped",
-  inResultsDir((resultsDir) => {
+  inTempDir((resultsDir) => {
     const staging = oldStaging(resultsDir);
     const { removeSync } = Deno;
     Deno.removeSync = (path: string | URL, options?: Deno.RemoveOptions) => {
@@ -91,7 +91,7 @@ Deno.test(
 
 Deno.test(
   "writeKeptTraining replaces the training file, never writes through it: a hard-linked copy keeps its own",
-  inResultsDir((resultsDir) => {
+  inTempDir((resultsDir) => {
     const dir = `${resultsDir}/model`;
     const copy = `${resultsDir}/copy.json`;
     Deno.mkdirSync(dir);
@@ -110,7 +110,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: loading a kept model of no written settings makes no cells folder in the results folder",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     // A model kept before settings were written next to it (results-of-record/'s).
     await keepModel(cellModelDir(resultsDir, cell), { epochsDone: 1 });
     const loaded = await cellModel(plan, cell, { resultsDir, train: false, data });
@@ -122,7 +122,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a model kept by the claim's holder while this call waited for the claim is loaded, not trained again",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const source = `${resultsDir}/elsewhere`;
     await keepModel(source, { epochsDone: 1, bestEpoch: 1, settings: settingsOf(plan, cell) });
     const dir = cellModelDir(resultsDir, cell);
@@ -153,7 +153,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: the heartbeat of the claim it trains under is stopped when the training is done",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const { keepAlive } = ResultStore.prototype;
     let started = 0;
     let stopped = 0;
@@ -183,7 +183,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a dataset passed in that is not the cell's is refused by name, before anything is trained or written",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const spec = cell.dataset as Extract<DatasetSpec, { kind: "synthetic" }>;
     const other = await prepareDataset({ ...spec, config: { ...spec.config, numUsers: 150 } });
     const epochs: number[] = [];
@@ -206,7 +206,7 @@ Deno.test(
 
 Deno.test(
   "cellModel gives up the claim of the reused trial whose folder it trained in, not the cell's own, when the training ends",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const trialKey = `${cell.key}/trial=0`;
     const reusing = { ...cell, sameAs: trialKey };
     // The trial's training stopped part-way in its own folder (a last checkpoint that cannot

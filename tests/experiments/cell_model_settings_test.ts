@@ -15,7 +15,7 @@ import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 import { keepUntrainedModel } from "./_untrained_checkpoints.ts";
-import { inResultsDir } from "./_in_results_dir.ts";
+import { inTempDir } from "./_in_temp_dir.ts";
 
 await initBackend({ verbose: false });
 
@@ -39,7 +39,7 @@ const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 Deno.test(
   "cellModel: a kept model trained with other settings is refused by the setting without training, trained again in its place with training",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const dir = cellModelDir(resultsDir, cell);
     const trained = await cellModel(plan, cell, {
       resultsDir,
@@ -78,7 +78,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a model kept before its settings were written is judged by its run's stored result, and loads when none is stored",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const dir = cellModelDir(resultsDir, cell);
     await keepModel(dir, { epochsDone: 1, bestEpoch: 1 });
     const unknown = await cellModel(plan, changed, { resultsDir, train: false, data });
@@ -103,7 +103,7 @@ Deno.test(
 
 Deno.test(
   "cellModel: a main-table cell reading its trial's kept model is judged by the trial's settings",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const trialKey = `${cell.key}/trial`;
     const reusing: PlannedCell = { ...changed, sameAs: trialKey };
     const trialDir = cellModelDir(resultsDir, { key: trialKey });
@@ -130,7 +130,7 @@ Deno.test(
 
 Deno.test(
   "removeCellCheckpoints keeps the best model of a first-seed cell with the cell's settings",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
     await keepModel(checkpoints, {});
     Deno.writeTextFileSync(
@@ -153,7 +153,7 @@ Deno.test(
 
 Deno.test(
   "removeCellCheckpoints keeps the best model without a last epoch checkpoint, its epochs unknown",
-  inResultsDir(async (resultsDir) => {
+  inTempDir(async (resultsDir) => {
     const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
     await keepModel(checkpoints, {});
     removeCellCheckpoints(resultsDir, plan, cell);
