@@ -320,3 +320,35 @@ export function attributedBatchCaption(protocol: AttributedBatchProtocol): strin
     `training loss of a batch of ${batchSize} training histories, shuffled with seed ${seed}; one ` +
     `model and one batch (no spread over seeds). ${protocolCaption(parts)}`;
 }
+
+/** The views `buildContrastiveViews` makes of an attributed batch. */
+export type ContrastiveViewName = "anchor" | "positive" | "negative";
+
+/**
+ * The caption of one of the three views' figures of an attributed batch, drawn one under the
+ * other: what differs between them (which view, what 1 and 0 mean, the noise share), and a pointer
+ * to the run, batch and protocol, which the notebook states once above the three
+ * ({@linkcode attributedBatchCaption}). Notebook 03 repeated that long protocol under each of the
+ * three figures (until 2026-12-07). A view name that is not one of the three, or a `rho` outside
+ * (0, 1), is an error naming it.
+ *
+ * @example
+ * ```ts
+ * contrastiveViewCaption("positive", 0.3);
+ * // "The positive view: 1 = the modality is fed to the fusion, 0 = hidden; ..."
+ * ```
+ */
+export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): string {
+  const views: readonly string[] = ["anchor", "positive", "negative"];
+  if (!views.includes(view)) {
+    throw new Error(
+      `contrastiveViewCaption: view ${JSON.stringify(view)} is not one of ${views.join(", ")}`,
+    );
+  }
+  if (typeof rho !== "number" || !(rho > 0 && rho < 1)) {
+    throw new Error(`contrastiveViewCaption: rho ${String(rho)} is not in (0, 1)`);
+  }
+  return `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
+    `bottom ρ = ${rho} of the user's (user, modality) scores. Model, batch and protocol: the ` +
+    "line above the three views.";
+}
