@@ -120,7 +120,8 @@ export function systemsBarsCaption(
 
 /**
  * The caption of `systemsTable(rows, ...)`: `shows` (what the table is, in the notebook's words;
- * optional), then the test metrics on the rows' dataset, each a system's mean ± std over its seeds
+ * optional), then the test metrics (and the `validation` ones the table shows, its `validation`
+ * option) on the rows' dataset, each a system's mean ± std over its seeds
  * (named per system; said where a system has a single run), and the protocol of the `results`
  * those rows summarise (those of the rows' dataset and systems; others are ignored). No rows, or
  * rows of two datasets, is an error.
@@ -129,6 +130,7 @@ export function systemsTableCaption(
   rows: readonly SystemSummary[],
   results: readonly ResultSource[],
   shows?: string,
+  validation: readonly string[] = [],
 ): string {
   const dataset = onlyValue("systemsTableCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
@@ -142,7 +144,10 @@ export function systemsTableCaption(
     ? `each a system's one run (one seed, no spread: ${seeds})`
     : `each a system's mean ± std over its seeds (${seeds})` +
       singleRunNote(counts, "a single run: no std");
-  return (shows === undefined ? "" : `${shows}. `) + `Test metrics on ${dataset}, ${each}. ` +
+  const metrics = validation.length === 0
+    ? "Test metrics"
+    : `Test metrics and validation ${listText(validation)} (the "valid" columns)`;
+  return (shows === undefined ? "" : `${shows}. `) + `${metrics} on ${dataset}, ${each}. ` +
     protocolCaption(captionProtocolOf(drawn, "systemsTableCaption"));
 }
 
