@@ -384,6 +384,8 @@ export {
   type BothRankingsTableOptions,
   type CellsProgress,
   cellsProgress,
+  contrastiveViewCaption,
+  type ContrastiveViewName,
   createProgress,
   display,
   type DisplayApi,

@@ -13,6 +13,8 @@ import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/opt
 import { say } from "./cli/say.ts";
 import {
   DEFAULT_LAB_PORTS,
+  KERNEL_FLAGS,
+  kernelFlagsOn,
   kernelFlagsProblem,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
@@ -30,6 +32,38 @@ type StopCause = { signal: StopSignalName } | { serverExit: number };
 export const LAB_USAGE =
   `usage: ./run.sh lab [--port N]   (N: exactly this port; default ${DEFAULT_LAB_PORTS.first}` +
   `, or the next free one up to ${DEFAULT_LAB_PORTS.first + DEFAULT_LAB_PORTS.count - 1})`;
+
+/**
+ * What the lab prints once the server answers: the URL to open, the mode its kernels run in (a
+ * lab started as `DEMURE_QUICK=1 ./run.sh lab` serves quick pages only, and until 2026-12-07 its
+ * start message read as a full-mode lab's), and how to stop it. `flagsOn`: the kernel flags set
+ * in the environment every kernel inherits (`kernelFlagsOn()`).
+ */
+export function labStartMessage(
+  url: string,
+  flagsOn: readonly (typeof KERNEL_FLAGS)[number][],
+): string {
+  const mode = flagsOn.includes("DEMURE_QUICK")
+    ? "Quick mode (DEMURE_QUICK=1): every notebook takes the quick plan, small runs of a few " +
+      "epochs under results/quick (missing ones trained when a cell loads them), not the results " +
+      "of record. Start the lab without DEMURE_QUICK for the full pages."
+    : "Full mode: the pages read the results of record (results-of-record/full); " +
+      "`DEMURE_QUICK=1 ./run.sh lab` serves the quick plan instead.";
+  const rerun = flagsOn.includes("DEMURE_RERUN")
+    ? ["DEMURE_RERUN=1: a cell that loads missing results computes them."]
+    : [];
+  return [
+    "",
+    "Notebook server (Deno kernel) serving notebooks/ on 127.0.0.1 only. Open:",
+    "",
+    `    ${url}`,
+    "",
+    mode,
+    ...rerun,
+    "Ctrl-C stops the server and every kernel it started.",
+    "",
+  ].join("\n");
+}
 
 /**
  * The lab, its exit status returned (exported for tests/notebook_runner/_unkillable_child_lab.ts,
@@ -69,17 +103,7 @@ export async function main(): Promise<number> {
     // startLabServer's message says which.
     throw new ScriptFailure((error as Error).message);
   }
-  say(
-    [
-      "",
-      "Notebook server (Deno kernel) serving notebooks/ on 127.0.0.1 only. Open:",
-      "",
-      `    ${server.url}`,
-      "",
-      "Ctrl-C stops the server and every kernel it started.",
-      "",
-    ].join("\n"),
-  );
+  say(labStartMessage(server.url, kernelFlagsOn()));
   const cause = await new Promise<StopCause>((resolve) => {
     const signalled = () => resolve({ signal: stopRequest.stoppedBy()! });
     if (stopRequest.signal.aborted) signalled();

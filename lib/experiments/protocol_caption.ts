@@ -272,19 +272,25 @@ export const AGGREGATE_WORDS: Readonly<Record<CaptionProtocol["aggregate"], stri
   "mean": "each number a mean over them, no ± std (per-user values averaged over the seeds)",
 };
 
+/** How a caption of a mean ± std says it rests on one seed. */
+const ONE_SEED_WORDS = "one run per number, no mean ± std (one seed, no spread)";
+
 /**
  * The protocol as the closing sentences of a caption: "Protocol. Data: .... Split: .... Loss:
- * .... Ranking: .... Seeds 0, 1, 2: each number a mean ± std over them." (or "Seed 0: one run,
- * no mean ± std."). A protocol without seeds is an error: a number must name its runs.
+ * .... Ranking: .... Seeds 0, 1, 2: each number a mean ± std over them." (or "Seed 0: one run
+ * per number, no mean ± std (one seed, no spread).", also for a mean ± std of one seed). A protocol without seeds is an error: a number must name its runs.
  */
 export function protocolCaption(protocol: CaptionProtocol): string {
   if (protocol.seeds.length === 0) {
     throw new Error("protocolCaption: the protocol names no seed");
   }
   const seeds = seedsText(protocol.seeds);
-  const runs = `${seeds[0].toUpperCase()}${seeds.slice(1)}: ${
-    AGGREGATE_WORDS[protocol.aggregate]
-  }.`;
+  // A mean ± std over one seed is its one run: say so (quick mode's pages read "Seed 0: each
+  // number a mean ± std over them" until 2026-12-07).
+  const words = protocol.seeds.length === 1 && protocol.aggregate === "mean ± std"
+    ? ONE_SEED_WORDS
+    : AGGREGATE_WORDS[protocol.aggregate];
+  const runs = `${seeds[0].toUpperCase()}${seeds.slice(1)}: ${words}.`;
   return `Protocol. Data: ${protocol.data.join("; ")}. Split: ${protocol.split}. ` +
     `Loss: ${protocol.loss}. Ranking: ${protocol.ranking}. ${runs}`;
 }

@@ -43,6 +43,15 @@ function singleRunNote(seedCounts: readonly number[], what: string): string {
 }
 
 /**
+ * Whether every count of `seedCounts` is one seed: then a caption says "one seed, no spread"
+ * instead of a mean ± std over seeds (quick mode's pages read "a mean ± std over its seeds (seed
+ * 0) (none for a single run: no std)" until 2026-12-07).
+ */
+function allOneSeed(seedCounts: readonly number[]): boolean {
+  return seedCounts.length > 0 && seedCounts.every((n) => n === 1);
+}
+
+/**
  * The one value `values` share (a caption's rows must be of one dataset, or of one system), or an
  * error naming `caption`, the `kind` of value and those found.
  */
@@ -100,15 +109,19 @@ export function systemsBarsCaption(
     return result.dataset === dataset && systems.has(result.system);
   });
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
-  return `Test ${listText(metrics)} on ${dataset}: each bar is a system's mean over its ` +
-    `seeds (${seeds}), its error bar one standard deviation over them` +
-    `${singleRunNote(rows.map((row) => row.seeds.length), "a single run")}. ` +
+  const counts = rows.map((row) => row.seeds.length);
+  const bars = allOneSeed(counts)
+    ? `each bar is a system's one run (one seed, no spread, no error bar: ${seeds})`
+    : `each bar is a system's mean over its seeds (${seeds}), its error bar one standard ` +
+      `deviation over them${singleRunNote(counts, "a single run")}`;
+  return `Test ${listText(metrics)} on ${dataset}: ${bars}. ` +
     protocolCaption(captionProtocolOf(drawn, "systemsBarsCaption"));
 }
 
 /**
  * The caption of `systemsTable(rows, ...)`: `shows` (what the table is, in the notebook's words;
- * optional), then the test metrics on the rows' dataset, each a system's mean ± std over its seeds
+ * optional), then the test metrics (and the `validation` ones the table shows, its `validation`
+ * option) on the rows' dataset, each a system's mean ± std over its seeds
  * (named per system; said where a system has a single run), and the protocol of the `results`
  * those rows summarise (those of the rows' dataset and systems; others are ignored). No rows, or
  * rows of two datasets, is an error.
@@ -117,6 +130,7 @@ export function systemsTableCaption(
   rows: readonly SystemSummary[],
   results: readonly ResultSource[],
   shows?: string,
+  validation: readonly string[] = [],
 ): string {
   const dataset = onlyValue("systemsTableCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
@@ -125,9 +139,15 @@ export function systemsTableCaption(
     return result.dataset === dataset && systems.has(result.system);
   });
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
-  return (shows === undefined ? "" : `${shows}. `) +
-    `Test metrics on ${dataset}, each a system's mean ± std over its seeds (${seeds})` +
-    `${singleRunNote(rows.map((row) => row.seeds.length), "a single run: no std")}. ` +
+  const counts = rows.map((row) => row.seeds.length);
+  const each = allOneSeed(counts)
+    ? `each a system's one run (one seed, no spread: ${seeds})`
+    : `each a system's mean ± std over its seeds (${seeds})` +
+      singleRunNote(counts, "a single run: no std");
+  const metrics = validation.length === 0
+    ? "Test metrics"
+    : `Test metrics and validation ${listText(validation)} (the "valid" columns)`;
+  return (shows === undefined ? "" : `${shows}. `) + `${metrics} on ${dataset}, ${each}. ` +
     protocolCaption(captionProtocolOf(drawn, "systemsTableCaption"));
 }
 
@@ -164,11 +184,15 @@ export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@
     ? "No point is the selected value."
     : `The ring marks the selected value (${selected.join(", ")}), the main table's ` +
       "configuration, chosen on validation; the curve selects nothing.";
+  const counts = curve.points.map((point) => point.seeds.length);
+  const points = allOneSeed(counts)
+    ? `each point is the one run at that value (one seed, no spread, no error bar: ${
+      seeds.join("; ")
+    })`
+    : `each point is the mean over the seeds run at that value (${seeds.join("; ")}), its ` +
+      `error bar one standard deviation${singleRunNote(counts, "one seed")}`;
   return `Demure-SASRec's ${metric} on ${curve.dataset} at each value of ${curve.parameter}, the ` +
-    `other settings at the selected configuration: each point is the mean over the seeds run at ` +
-    `that value (${seeds.join("; ")}), its error bar one standard deviation` +
-    `${singleRunNote(curve.points.map((point) => point.seeds.length), "one seed")}. ` +
-    `${ring} ` +
+    `other settings at the selected configuration: ${points}. ${ring} ` +
     protocolCaption(
       captionProtocolOf(curve.points.flatMap((point) => point.finished), "sensitivityCaption"),
     );
@@ -191,10 +215,14 @@ export function attributionBarsCaption(
     dataset,
     results,
   );
+  const counts = rows.map((row) => row.seeds.length);
+  const bars = allOneSeed(counts)
+    ? `Each bar is the one run whose attribution was scored (one seed, no spread, no error bar: ` +
+      `${seeds})`
+    : `Each bar is the mean over the seeds whose runs were attributed (${seeds}), its error bar ` +
+      `one standard deviation over them${singleRunNote(counts, "one seed")}`;
   return `${system} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
-    "test histories, per (user, position, modality) pair and per (user, modality). Each bar is " +
-    `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
-    `deviation over them${singleRunNote(rows.map((row) => row.seeds.length), "one seed")}; ` +
+    `test histories, per (user, position, modality) pair and per (user, modality). ${bars}; ` +
     `0.5 is chance. ${protocol}`;
 }
 
@@ -214,10 +242,14 @@ export function attributionTableCaption(
     dataset,
     results,
   );
+  const each = allOneSeed(rows.map((row) => row.seeds.length))
+    ? `each from the one run whose attribution was scored (one seed, no spread: ${seeds}); ` +
+      "seconds: the wall time of attributing"
+    : `each the mean over the seeds whose runs were attributed (${seeds}); seconds: the mean ` +
+      "wall time of attributing";
   return `${system} on ${dataset}: each attribution method against the planted truth on the ` +
     "test histories: ROC-AUC per (user, position, modality) pair and per (user, modality), and " +
-    "the precision and recall of the pairs it selects as noise, each the mean over the seeds " +
-    `whose runs were attributed (${seeds}); seconds: the mean wall time of attributing. ${protocol}`;
+    `the precision and recall of the pairs it selects as noise, ${each}. ${protocol}`;
 }
 
 /** The system, seeds and protocol sentence of an attribution caption. */
@@ -319,4 +351,36 @@ export function attributedBatchCaption(protocol: AttributedBatchProtocol): strin
     `${seed} (briefly, not a model of the results); ${attributionMethodName(method)} on the ` +
     `training loss of a batch of ${batchSize} training histories, shuffled with seed ${seed}; one ` +
     `model and one batch (no spread over seeds). ${protocolCaption(parts)}`;
+}
+
+/** The views `buildContrastiveViews` makes of an attributed batch. */
+export type ContrastiveViewName = "anchor" | "positive" | "negative";
+
+/**
+ * The caption of one of the three views' figures of an attributed batch, drawn one under the
+ * other: what differs between them (which view, what 1 and 0 mean, the noise share), and a pointer
+ * to the run, batch and protocol, which the notebook states once above the three
+ * ({@linkcode attributedBatchCaption}). Notebook 03 repeated that long protocol under each of the
+ * three figures (until 2026-12-07). A view name that is not one of the three, or a `rho` outside
+ * (0, 1), is an error naming it.
+ *
+ * @example
+ * ```ts
+ * contrastiveViewCaption("positive", 0.3);
+ * // "The positive view: 1 = the modality is fed to the fusion, 0 = hidden; ..."
+ * ```
+ */
+export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): string {
+  const views: readonly string[] = ["anchor", "positive", "negative"];
+  if (!views.includes(view)) {
+    throw new Error(
+      `contrastiveViewCaption: view ${JSON.stringify(view)} is not one of ${views.join(", ")}`,
+    );
+  }
+  if (typeof rho !== "number" || !(rho > 0 && rho < 1)) {
+    throw new Error(`contrastiveViewCaption: rho ${String(rho)} is not in (0, 1)`);
+  }
+  return `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
+    `bottom ρ = ${rho} of the user's (user, modality) scores. Model, batch and protocol: the ` +
+    "line above the three views.";
 }

@@ -34,6 +34,8 @@ export {
   type AttributedBatchProtocol,
   attributionBarsCaption,
   attributionTableCaption,
+  contrastiveViewCaption,
+  type ContrastiveViewName,
   evaluationProtocolText,
   explainedModelCaption,
   seedsText,

@@ -33,6 +33,12 @@ export interface SystemsTableOptions<Row extends SystemSummary> {
   metrics: readonly string[];
   /** Test metrics shown by their mean alone, after those. Default: none. */
   meansOnly?: readonly string[];
+  /**
+   * Validation metrics shown after the test ones, each as "valid <metric>" and its "± std", e.g.
+   * `["NDCG@10"]` (the measure systems are selected by; a page whose prose states validation
+   * numbers shows them here). Default: none.
+   */
+  validation?: readonly string[];
   /** Columns after the metrics. Default: none. */
   extraColumns?: readonly SystemsColumn<Row>[];
   /**
@@ -47,6 +53,7 @@ const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
   caption: true,
   metrics: true,
   meansOnly: true,
+  validation: true,
   extraColumns: true,
   best: true,
 };
@@ -90,9 +97,10 @@ export function systemsTable<Row extends SystemSummary>(
       'an object of "higher" or "lower" by column',
     );
   }
-  const { caption, metrics, meansOnly = [], extraColumns = [], best } = options;
+  const { caption, metrics, meansOnly = [], validation = [], extraColumns = [], best } = options;
   checkMetricList("SystemsTableOptions.metrics", metrics, { atLeastOne: false });
   checkMetricList("SystemsTableOptions.meansOnly", meansOnly, { atLeastOne: false });
+  checkMetricList("SystemsTableOptions.validation", validation, { atLeastOne: false });
   return {
     ...(caption === undefined ? {} : { caption }),
     ...(best === undefined ? {} : { best }),
@@ -101,6 +109,7 @@ export function systemsTable<Row extends SystemSummary>(
       "seeds",
       ...metrics.flatMap((metric) => [metric, "± std"]),
       ...meansOnly,
+      ...validation.flatMap((metric) => [`valid ${metric}`, "± std"]),
       ...extraColumns.map((column) => column.heading),
     ],
     rows: rows.map((row) => {
@@ -110,6 +119,10 @@ export function systemsTable<Row extends SystemSummary>(
         row.seeds.length,
         ...metrics.flatMap((metric) => [test(metric).mean, spreadOf(test(metric))]),
         ...meansOnly.map((metric) => test(metric).mean),
+        ...validation.flatMap((metric) => {
+          const valid = validMetric("systemsTable", row, metric);
+          return [valid.mean, spreadOf(valid)];
+        }),
         ...extraColumns.map((column) => column.cell(row)),
       ];
     }),
@@ -186,4 +199,14 @@ function checkMetricList(setting: string, value: unknown, { atLeastOne }: { atLe
 function testMetric(where: string, row: SystemSummary, metric: string): MeanStd {
   checkOneOf(`${where} metric (test metrics of ${row.system})`, metric, Object.keys(row.test));
   return row.test[metric];
+}
+
+/** `row`'s validation `metric`, or a `SettingError` naming the row and its validation metrics. */
+function validMetric(where: string, row: SystemSummary, metric: string): MeanStd {
+  checkOneOf(
+    `${where} validation metric (validation metrics of ${row.system})`,
+    metric,
+    Object.keys(row.valid),
+  );
+  return row.valid[metric];
 }

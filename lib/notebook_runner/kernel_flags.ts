@@ -32,3 +32,18 @@ export function kernelFlagsProblem(kernelEnv: Record<string, string> = {}): stri
   }
   return undefined;
 }
+
+/**
+ * Which of {@linkcode KERNEL_FLAGS} are on in this process's environment, and so in every kernel
+ * it starts (`./run.sh lab` says so in its start message: a lab started with `DEMURE_QUICK=1`
+ * serves quick pages only). Throws as `envFlag` does on a value that is neither on nor off
+ * ({@linkcode kernelFlagsProblem} says which first).
+ *
+ * @example
+ * ```ts
+ * kernelFlagsOn(); // [] when neither is set, ["DEMURE_QUICK"] under DEMURE_QUICK=1
+ * ```
+ */
+export function kernelFlagsOn(): (typeof KERNEL_FLAGS)[number][] {
+  return KERNEL_FLAGS.filter((name) => envFlag(name));
+}

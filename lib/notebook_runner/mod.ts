@@ -38,7 +38,7 @@ export {
   type LabStopReport,
   startLabServer,
 } from "./lab_server.ts";
-export { KERNEL_FLAGS, kernelFlagsProblem } from "./kernel_flags.ts";
+export { KERNEL_FLAGS, kernelFlagsOn, kernelFlagsProblem } from "./kernel_flags.ts";
 export { listNotebooks } from "./list_notebooks.ts";
 export { locateInNotebook, type NotebookModule, notebookModule } from "./notebook_module.ts";
 export { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";

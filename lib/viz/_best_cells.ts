@@ -83,7 +83,8 @@ export function columnPosition(heading: string, columns: readonly string[], sett
 
 /**
  * For each printed cell, whether it is the best of its column: the highest (or lowest) value of a
- * column in `directions`; every cell with that value is marked (ties), a missing one never.
+ * column in `directions`; every cell with that value is marked (ties), a missing one never, and
+ * none in a column with fewer than two values (nothing to compare).
  *
  * @example
  * ```ts
@@ -111,7 +112,9 @@ export function markBestCells(
       )
     );
     const present = values.filter((value): value is number => value !== null);
-    if (present.length === 0) continue;
+    // One value (a one-row table, or one row with a number) is the best of nothing: marking it,
+    // with a line saying "best", read as a comparison that was never made.
+    if (present.length < 2) continue;
     const target = direction === "higher" ? Math.max(...present) : Math.min(...present);
     values.forEach((value, rowIndex) => {
       if (value === target) marks[rowIndex][column] = true;

@@ -166,7 +166,10 @@ export interface FormattedTable {
   cells: string[][];
   /** Per cell, whether it is the best of a `best` column. */
   best: boolean[][];
-  /** What a mark means, without its marker ("best NDCG@10 (higher is better)"); none without `best`. */
+  /**
+   * What a mark means, without its marker ("best NDCG@10 (higher is better)"), naming the columns
+   * marked; none without `best`, or where no column had two values to compare.
+   */
   bestNote?: (marker: string) => string;
 }
 
@@ -214,8 +217,13 @@ export function formatTable(section: TableSection, context: string): FormattedTa
     missing: [MISSING_CELL, "-"],
     context,
   });
-  if (directions.size === 0) return { cells, best };
-  return { cells, best, bestNote: (marker) => bestNote(directions, section.columns, marker) };
+  // The note names the columns that were compared (a mark in them): a one-row table has none, and
+  // until 2026-12-07 it marked its only row and said "best" under it.
+  const compared = new Map(
+    [...directions].filter(([column]) => best.some((row) => row[column])),
+  );
+  if (compared.size === 0) return { cells, best };
+  return { cells, best, bestNote: (marker) => bestNote(compared, section.columns, marker) };
 }
 
 /**

@@ -146,6 +146,8 @@ const NO_RESULT_CAPTION: Record<string, string> = {
   statisticsTable: "describes a dataset (no result: no loss, ranking or seeds)",
   modalityCoverageTable: "describes a dataset's modalities (no result)",
   rowsTable: "turns rows into columns; no caption",
+  contrastiveViewCaption: "what differs between the three views' figures; their protocol is " +
+    "attributedBatchCaption's, stated once above them (notebook 03)",
 };
 
 Deno.test("every caption builder exported from mod.ts has a row here", () => {

@@ -56,7 +56,7 @@ Deno.test("systemsBarsCaption and systemsTableCaption: the protocol is of the ro
     ]
   ) {
     assertStringIncludes(caption, "Loss: Pop is not trained (no loss). Ranking:");
-    assertStringIncludes(caption, "Seed 0: each number");
+    assertStringIncludes(caption, "Seed 0: one run per number");
     assert(!caption.includes("SASRec-MM") && !caption.includes("Seeds 0, 1"), caption);
   }
 });

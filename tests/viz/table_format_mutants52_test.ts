@@ -82,7 +82,8 @@ Deno.test("formatTable: the best note names its columns in the table's order, no
   const { bestNote } = formatTable({
     kind: "table",
     columns: ["system", "NDCG@10", "HR@10", "seconds"],
-    rows: [["a", 0.1, 0.2, 3]],
+    // Two rows: one row compares nothing and has no note (tests/viz/best_one_row53_test.ts).
+    rows: [["a", 0.1, 0.2, 3], ["b", 0.05, 0.1, 4]],
     best: { seconds: "lower", "HR@10": "higher", "NDCG@10": "higher" },
   }, "audit");
   assertEquals(
