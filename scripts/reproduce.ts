@@ -12,6 +12,7 @@ import {
   TASK_NAME,
   taskError,
   usageError,
+  workerDatasetReads,
 } from "./reproduce_options.ts";
 import {
   joinWorkers,
@@ -365,7 +366,16 @@ if (values["list-cells"]) {
     // `imported`: the cells' time and memory estimates are the embedded data's, not this data's
     // (a cluster submission then asks for measured ones: scripts/cluster/stages.ts).
     const imported = dataset?.kind === "file";
-    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, imported, cells }, null, 1));
+    // `datasetReads`: the dataset's files outside the project, which a batch task's permissions
+    // must name (else each task restarts itself to add them, a second Deno per task).
+    const datasetReads = workerDatasetReads(dataset);
+    console.log(
+      JSON.stringify(
+        { mode, seeds: plan.seeds, resultsDir, imported, datasetReads, cells },
+        null,
+        1,
+      ),
+    );
   } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {

@@ -247,10 +247,15 @@ function outsideProject(path: string): boolean {
 
 /**
  * The dataset paths the worker processes must be given: those outside the project folder, which
- * the task's own `--allow-read=.` does not cover.
+ * the task's own `--allow-read=.` does not cover. A sequence file's `<path>.inter` too: the
+ * reader looks for it when the file is missing, to say that RecBole files were given as a
+ * sequence file; without it that run outside the project said only "No such file".
  */
 export function workerDatasetReads(dataset: DatasetSpec | undefined): string[] {
-  return datasetReadPaths(dataset).filter(outsideProject);
+  const recBoleSibling = dataset?.kind === "file" && dataset.format === "sequence"
+    ? [`${dataset.path}.inter`]
+    : [];
+  return [...datasetReadPaths(dataset), ...recBoleSibling].filter(outsideProject);
 }
 
 /**

@@ -97,6 +97,11 @@ export interface Listing {
   resultsDir: string;
   /** The plan runs an imported dataset (`--dataset`): its cells' estimates are the embedded data's. */
   imported: boolean;
+  /**
+   * The imported dataset's files outside the workspace (`workerDatasetReads`), which every task
+   * reads: its permission flags name them.
+   */
+  datasetReads: string[];
   cells: ListedCell[];
 }
 

@@ -196,6 +196,23 @@ function checkMount(mount: string): void {
   }
 }
 
+/**
+ * Refuses a `--dataset` (or `--features` file) outside the workspace and outside the volume:
+ * a pod sees only the image's workspace and the volume at `mount`, so every pod would fail on
+ * "no such file" once applied (until 2026-12-07 such manifests were written without a word).
+ * `datasetReads` are the listing's paths outside the workspace (`workerDatasetReads`).
+ */
+function requireDataInPods(datasetReads: readonly string[], mount: string): void {
+  const outside = datasetReads.find((path) => !path.startsWith(`${mount}/`));
+  if (outside !== undefined) {
+    throw new UsageError(
+      `--dataset or --features: ${outside} is outside the workspace and not under the volume's ` +
+        `mount ${mount}, so no pod can read it: put the files in the workspace (then in the ` +
+        `image) or on the volume (a path under ${mount}/ on this machine and in the pods)`,
+    );
+  }
+}
+
 /** The files this script writes into its folder, and nothing else. */
 const GENERATED = /^(stage\d+\.json|report\.json|apply\.sh)$/;
 
@@ -222,6 +239,7 @@ function write(
   const listing = listPlanCells(Deno.execPath(), `${staging}/empty-results`, planArgs);
   Deno.removeSync(`${staging}/empty-results`, { recursive: true });
   const resultsDir = resultsFolder(values.results, values.mount, listing.mode);
+  requireDataInPods(listing.datasetReads, values.mount);
   const settings: KubernetesSettings = {
     image: values.image,
     workspace: values.workspace,

@@ -121,10 +121,17 @@ export function reportBatchScript(
     'for i in "${!cells[@]}"; do',
     "  if [[ $listed =~ $'\\n'missing$'\\t'[0-9]+$'\\t'\"${cells[$i]}\"$'\\n' ]]; then",
     "    failed=$((failed + 1))",
-    `    echo "failed cell: \${cells[$i]} (log: \${log_dir}/cell-\${jobs[\${array_of[$i]}]}_\${task_of[$i]}.log)"`,
+    `    log="\${log_dir}/cell-\${jobs[\${array_of[$i]}]}_\${task_of[$i]}.log"`,
+    // A task cancelled before it started (scancel of a pending array) writes no log: "log: PATH"
+    // sent the reader to a file that is not there.
+    '    if [[ -e $log ]]; then echo "failed cell: ${cells[$i]} (log: $log)"',
+    '    else echo "failed cell: ${cells[$i]} (its task never started: no log $log)"; fi',
     "  fi",
     "done",
     'echo "${#cells[@]} cells submitted, $failed failed"',
+    // What to do next, where the log used to end at the count: re-submitting is resuming.
+    "((failed == 0)) || echo 'to run them: the same deno task slurm command again (finished " +
+    "cells are left out, the rest resume from their last epoch checkpoint; docs/scale.md)'",
     "((failed == 0))",
   ];
   return lines.join("\n") + "\n";

@@ -142,7 +142,11 @@ function main(): void {
 
   const listing = listPlanCells(options.deno, options.results, options.planArgs);
   requireMeasuredRequests(options.override, listing);
-  const settings = submissionSettings(options, resolve(workspace, listing.resultsDir));
+  const settings = submissionSettings(
+    options,
+    resolve(workspace, listing.resultsDir),
+    listing.datasetReads,
+  );
   const { resultsDir } = settings;
 
   // Cells that an earlier submission still runs or will run.
@@ -318,7 +322,11 @@ function cellsToSubmit(
  * What the batch scripts need to run the plan into `resultsDir`; refuses a results folder or
  * workspace that an #SBATCH line or a permission flag cannot hold.
  */
-function submissionSettings(options: SubmitOptions, resultsDir: string): SubmissionSettings {
+function submissionSettings(
+  options: SubmitOptions,
+  resultsDir: string,
+  datasetReads: readonly string[],
+): SubmissionSettings {
   // Which option names the results folder: --results, or none (the plan's own folder, which
   // holds the --dataset file's name).
   const source = options.results === undefined ? "; give another with --results" : " (--results)";
@@ -349,7 +357,9 @@ function submissionSettings(options: SubmitOptions, resultsDir: string): Submiss
     resultsDir,
     logDir: `${slurmDirOf(resultsDir)}/logs`,
     deno: options.deno,
-    permissions: taskPermissions(reproduceTask(), [resultsDir]),
+    // The dataset outside the workspace is read by every task: without it in the flags, each
+    // task started a second Deno with it added (reproduce's restart) and said so in its log.
+    permissions: taskPermissions(reproduceTask(), [resultsDir], datasetReads),
     planArgs: options.planArgs,
     concurrency: options.concurrency,
     partition: options.partition,
@@ -430,7 +440,10 @@ function submitArrays(
     console.log(
       `submitted ${arrays.length} job array(s), one per selection stage, and report job ` +
         `${reportJob} (after them)\nlogs: ${settings.logDir}\n` +
-        `watch: squeue -j ${[...cellsJobs, reportJob].join(",")}`,
+        `watch: squeue -j ${[...cellsJobs, reportJob].join(",")}\n` +
+        // Where the results are to be read: the submission said only where the logs go.
+        `report: ${resultsDir}/summary.md and ${resultsDir}/report.html (open it in a browser), ` +
+        `written by report job ${reportJob} (log: ${settings.logDir}/report-${reportJob}.log)`,
     );
   } catch (error) {
     undoSubmission(

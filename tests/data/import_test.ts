@@ -634,6 +634,24 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
       `(and ${sequence}.item); "${sequence}" is itself a file: a one-user-per-line file has ` +
       `format "sequence"`,
   );
+  // A CSV export given as the base was called a one-user-per-line file too: "format sequence"
+  // then refused its commas, and neither message said what RecBole files look like.
+  for (const extension of [".csv", ".TSV"]) {
+    const exported = `${fixture({ [extension]: "user,item,time\nu1,i1,1\n" })}${extension}`;
+    const stem = exported.slice(0, -extension.length);
+    assertDataError(
+      () => readRecBoleAtomic(exported),
+      `${exported}.inter`,
+      0,
+      "file",
+      `"${exported}" is itself a file, a ${extension.slice(1).toUpperCase()} export by its ` +
+        "name: RecBole atomic files are tab-separated, with a header of name:type cells " +
+        "(user_id:token, item_id:token, optional timestamp:float); written so as " +
+        `${stem}.inter, they are the base "${stem}"`,
+    );
+    const error = assertThrows(() => readRecBoleAtomic(exported)) as DataError;
+    assert(!error.detail.includes("sequence"), error.detail);
+  }
   const nothing = fixture({});
   assertDataError(
     () => readRecBoleAtomic(nothing),

@@ -76,18 +76,21 @@ Deno.test("workerDatasetReads: the data outside the project, a RecBole base path
   });
   // A RecBole dataset is read as <path>.inter and <path>.item: the worker needs their folder.
   assertEquals(workerDatasetReads(dataset("recbole", "/elsewhere/data/tiny")), ["/elsewhere/data"]);
-  // A feature file outside is given too; one inside the project (the task reads it) is not.
+  // A feature file outside is given too; one inside the project (the task reads it) is not. A
+  // sequence file's <path>.inter is looked for when the file is missing (RecBole files given as
+  // a sequence file), so it is readable too.
   assertEquals(
     workerDatasetReads(dataset("sequence", "/elsewhere/d.txt", ["/other/image.txt", "data/t.txt"])),
-    ["/elsewhere/d.txt", "/other/image.txt"],
+    ["/elsewhere/d.txt", "/other/image.txt", "/elsewhere/d.txt.inter"],
   );
+  assertEquals(workerDatasetReads(dataset("sequence", "data/d.txt")), []);
   // A base path without a folder is in the current folder, the project itself: nothing to add.
   assertEquals(workerDatasetReads(dataset("recbole", "tiny")), []);
   assertEquals(workerDatasetReads(undefined), []);
   // A folder beside the project whose name begins with the project's is outside it (mutation
   // round IL, IL20: a prefix of the path is not a parent folder).
   const sibling = `${Deno.cwd()}_beside/d.txt`;
-  assertEquals(workerDatasetReads(dataset("sequence", sibling)), [sibling]);
+  assertEquals(workerDatasetReads(dataset("sequence", sibling)), [sibling, `${sibling}.inter`]);
 });
 
 Deno.test("runPermissions: the reproduce task's flags plus exactly the folders the command line names", () => {

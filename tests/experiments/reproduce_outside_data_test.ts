@@ -82,6 +82,20 @@ Deno.test("./run.sh reproduce outside the project: a bad file there names it, a 
         `named by its base, "${folder}/nope/tiny" for ${folder}/nope/tiny.inter (and ` +
         `${folder}/nope/tiny.item)\n`,
     );
+    // RecBole files given as a sequence file: the hint that they have format "recbole" looks for
+    // <path>.inter, which the restarted run could not read outside the project, so it said only
+    // "No such file or directory" there.
+    const asSequence = await reproduceTask(
+      ...["--quick", "--list-cells", "--dataset", `${folder}/tiny`, "--format", "sequence"],
+      ...results,
+    );
+    assertEquals([asSequence.code, asSequence.stdout], [1, ""], asSequence.stderr);
+    assertStringIncludes(
+      asSequence.stderr,
+      `reproduce: ${folder}/tiny:0: field "file": no such file; ${folder}/tiny.inter is there: ` +
+        'RecBole atomic files (.inter, optional .item) have format "recbole" and are named by ' +
+        `their base, "${folder}/tiny"\n`,
+    );
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

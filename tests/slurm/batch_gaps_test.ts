@@ -3,7 +3,7 @@
  * job's log path with shell-special characters, its count of several failed cells, its working
  * folder, its output printed as is, and a task's GPU count. Run through bash with a stand-in deno.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { bash, BATCH_KEYS as KEYS, settingsIn } from "./_batch_settings.ts";
 import { cellsBatchScript, reportBatchScript } from "../../scripts/slurm/batch.ts";
 import type { StageArray } from "../../scripts/cluster/stages.ts";
@@ -48,7 +48,7 @@ Deno.test("report script: a log folder with $, quotes and a backquote is named a
       assertEquals(run.code, 1, run.stderr);
       assertStringIncludes(
         run.stdout,
-        `failed cell: ${KEYS[1]} (log: ${logDir}/cell-41_1.log)\n`,
+        `failed cell: ${KEYS[1]} (its task never started: no log ${logDir}/cell-41_1.log)\n`,
       );
       assertStringIncludes(run.stdout, "3 cells submitted, 1 failed\n");
     }
@@ -63,17 +63,29 @@ Deno.test("report script: several failed cells are each named and all counted", 
       { stage: 0, keys: KEYS.slice(0, 2), resources: RESOURCES },
       { stage: 1, keys: KEYS.slice(2), resources: RESOURCES },
     ];
+    // Two tasks ran and wrote their logs; the third was cancelled before it started (scancel of
+    // a pending task), which writes none: its line said "log: PATH" of a file not there.
+    const logs = `${dir}/results/slurm/logs`;
+    Deno.mkdirSync(logs, { recursive: true });
+    for (const task of ["41_0", "43_0"]) Deno.writeTextFileSync(`${logs}/cell-${task}.log`, "");
     const run = bash(reportBatchScript(arrays, settingsIn(dir, deno)), {
       DEMURE_CELLS_JOBS: "41:43",
     });
     assertEquals(run.code, 1, run.stderr);
-    const logs = `${dir}/results/slurm/logs`;
     assertEquals(run.stdout.split("\n").filter((line) => line.startsWith("failed cell: ")), [
       `failed cell: ${KEYS[0]} (log: ${logs}/cell-41_0.log)`,
-      `failed cell: ${KEYS[1]} (log: ${logs}/cell-41_1.log)`,
+      `failed cell: ${KEYS[1]} (its task never started: no log ${logs}/cell-41_1.log)`,
       `failed cell: ${KEYS[2]} (log: ${logs}/cell-43_0.log)`,
     ]);
-    assertStringIncludes(run.stdout, "3 cells submitted, 3 failed\n");
+    // The log ends in what to do next: re-submitting is resuming.
+    assert(
+      run.stdout.endsWith(
+        "3 cells submitted, 3 failed\nto run them: the same deno task slurm command again " +
+          "(finished cells are left out, the rest resume from their last epoch checkpoint; " +
+          "docs/scale.md)\n",
+      ),
+      run.stdout,
+    );
   });
 });
 

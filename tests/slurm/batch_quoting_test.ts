@@ -190,16 +190,18 @@ Deno.test("report script: names exactly the missing submitted cells, keys with a
     const failed = KEYS.flatMap((key, index) =>
       missing.includes(key)
         ? [
-          `failed cell: ${key} (log: ${logs}/cell-${index < 5 ? 41 : 42}_${
-            index < 5 ? index : index - 5
-          }.log)`,
+          `failed cell: ${key} (its task never started: no log ${logs}/cell-${
+            index < 5 ? 41 : 42
+          }_${index < 5 ? index : index - 5}.log)`,
         ]
         : []
     );
     // reproduce's output as printed (it ends in one line break), then the failed cells and the count.
     assertEquals(
       run.stdout,
-      `${output}${failed.join("\n")}\n${KEYS.length} cells submitted, ${missing.length} failed\n`,
+      `${output}${failed.join("\n")}\n${KEYS.length} cells submitted, ${missing.length} failed\n` +
+        "to run them: the same deno task slurm command again (finished cells are left out, the " +
+        "rest resume from their last epoch checkpoint; docs/scale.md)\n",
     );
     assertEquals(recorded(standIn.args), [
       standIn.workspace,

@@ -85,6 +85,9 @@ Deno.test("the report script names each submitted cell that did not finish, with
   const script = reportBatchScript(arrays, settingsIn(dir, fake));
   assertStringIncludes(script, "#SBATCH --job-name=demure-report\n");
   assertStringIncludes(script, `#SBATCH --output=${dir}/results/slurm/logs/report-%j.log\n`);
+  // The failed cell's task ran: its log is there.
+  Deno.mkdirSync(`${dir}/results/slurm/logs`, { recursive: true });
+  Deno.writeTextFileSync(`${dir}/results/slurm/logs/cell-43_0.log`, "");
   const run = bash(script, { DEMURE_CELLS_JOBS: "41:43" });
   assertEquals(run.code, 1, "a failed cell fails the report job");
   assertStringIncludes(run.stdout, "wrote report");

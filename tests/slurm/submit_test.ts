@@ -40,6 +40,12 @@ Deno.test("submit sends one array per stage, each after the last, and a report a
   const first = submit(["--results", resultsDir], slurm);
   assertEquals(first.code, 0, first.stderr);
   assertStringIncludes(first.stdout, "submitted 3 job array(s)");
+  // It says where the report will be, and how to view it, not only where the logs go.
+  assertStringIncludes(
+    first.stdout,
+    `\nreport: ${resultsDir}/summary.md and ${resultsDir}/report.html (open it in a browser), ` +
+      `written by report job 44 (log: ${resultsDir}/slurm/logs/report-44.log)\n`,
+  );
   const sbatch = calls(slurm, "sbatch");
   assertEquals(sbatch.length, 4);
   assertStringIncludes(sbatch[0], `--parsable ${resultsDir}/slurm/cells-`);

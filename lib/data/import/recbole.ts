@@ -114,7 +114,7 @@ function requireInterFile(base: string, interFile: string): void {
 /**
  * What a base without a `.inter` names instead, said after "no such file": the dataset's folder
  * (RecBole's own layout is `<folder>/<name>/<name>.inter`, and its users name that folder), the
- * `.item` file of a base, or a file of another format.
+ * `.item` file of a base, a CSV or TSV export (by its name), or a file of another format.
  */
 function whatTheBaseIs(base: string): string {
   const kind = pathKind(base);
@@ -130,9 +130,18 @@ function whatTheBaseIs(base: string): string {
   if (itemOf !== undefined && pathKind(`${itemOf}.inter`) === "file") {
     return `; "${base}" is the .item file of the base "${itemOf}" (give that, or ${itemOf}.inter)`;
   }
-  return kind === "file"
-    ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
-    : "";
+  if (kind !== "file") return "";
+  const spreadsheet = /\.(csv|tsv)$/i.exec(base);
+  if (spreadsheet) {
+    // A CSV export is what most data arrives as; "format sequence" sent it to a reader that
+    // refuses its commas, and neither message said what RecBole files look like.
+    const stem = base.slice(0, spreadsheet.index);
+    return `; "${base}" is itself a file, a ${spreadsheet[1].toUpperCase()} export by its name: ` +
+      "RecBole atomic files are tab-separated, with a header of name:type cells " +
+      "(user_id:token, item_id:token, optional timestamp:float); written so as " +
+      `${stem}.inter, they are the base "${stem}"`;
+  }
+  return `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`;
 }
 
 /**
