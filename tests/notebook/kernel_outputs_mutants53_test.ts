@@ -10,6 +10,7 @@ import { assertEquals, assertRejects } from "@std/assert";
 import { display } from "../../lib/notebook/display.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
+import { printedLines } from "./_printed_lines.ts";
 
 /** The child's preamble: `Deno.jupyter` records each display as { plain, html, options }. */
 const RECORDER = `
@@ -57,7 +58,7 @@ Deno.exit(0);
   assertEquals(sent.every(({ raw }) => raw), true);
 });
 
-Deno.test("display refuses a forcePlotlyBundle that is not true or false, before showing anything", async () => {
+Deno.test("display refuses a forcePlotlyBundle that is not true or false, or a caption that is not a text, before showing anything", async () => {
   const figure = { data: [], layout: { title: { text: "t" } } };
   for (const value of ["yes", null, 1]) {
     const error = await assertRejects(
@@ -65,6 +66,17 @@ Deno.test("display refuses a forcePlotlyBundle that is not true or false, before
       SettingError,
     );
     assertEquals(error.message.includes("DisplayOptions.forcePlotlyBundle"), true);
+  }
+  // A caption 1 printed "1" under the figure; null was read as none.
+  for (const value of [1, null]) {
+    const printed = await printedLines(async () => {
+      const error = await assertRejects(
+        () => display(figure, { caption: value as unknown as string }),
+        SettingError,
+      );
+      assertEquals(error.message.includes("DisplayOptions.caption"), true);
+    });
+    assertEquals(printed, []);
   }
 });
 
@@ -128,4 +140,40 @@ Deno.exit(0);
     "evaluation 10/40 [#####---------------] 25% users/s=20 users, 0.5 s, about 2 s of it left",
     "evaluation 20/40 [##########----------] 50% users/s=20 users, 1.0 s, about 1 s of it left",
   ]);
+});
+
+Deno.test("display and displayTable in a kernel: each figure its own element and caption; a table as HTML and plain text", async () => {
+  const result = await evalInSubprocess<{
+    ids: string[];
+    plain: string[];
+    captioned: boolean[];
+    table: { html: boolean; plain: string; raw: boolean };
+    printed: number;
+  }>(`
+${RECORDER}
+const printed = [];
+console.log = (...parts) => printed.push(parts.join(" "));
+const { display, displayTable } = await import(${projectModule("lib/notebook/display.ts")});
+const bars = { data: [{ type: "bar", x: ["a"], y: [1] }], layout: { title: { text: "bars" } } };
+await display(bars, { caption: "What the bars show." });
+await display(bars);
+await displayTable({ columns: ["model", "NDCG@10"], rows: [["Pop", 0.5]] });
+const figures = shown.slice(0, 2);
+const table = shown[2];
+const out = {
+  ids: figures.map(({ html }) => html.match(/<div class="[^"]*" id="([^"]+)"/)?.[1] ?? "none"),
+  plain: figures.map(({ plain }) => plain),
+  captioned: figures.map(({ html }) => html.includes("<figcaption")),
+  table: { html: table.html.includes("<table"), plain: table.plain, raw: table.options?.raw === true },
+  printed: printed.length,
+};
+Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify(out) + "\\n"));
+Deno.exit(0);
+`);
+  assertEquals(result.ids.length, 2);
+  assertEquals(new Set(result.ids).size, 2, `two figures, one element id: ${result.ids}`);
+  assertEquals(result.plain, ["Figure: bars\nWhat the bars show.", "Figure: bars"]);
+  assertEquals(result.captioned, [true, false]);
+  assertEquals(result.table, { html: true, plain: "model\tNDCG@10\nPop\t0.5000", raw: true });
+  assertEquals(result.printed, 0, "nothing printed in a kernel");
 });

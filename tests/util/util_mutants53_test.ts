@@ -4,6 +4,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { type WorkProgress, workProgressReporter } from "../../lib/util/work_progress.ts";
+import { formatPercent } from "../../lib/util/percent.ts";
 import { EventLoopTurns } from "../../lib/util/event_loop.ts";
 import { kernelInterruptAction, requestInterrupt } from "../../lib/util/interrupt.ts";
 
@@ -46,4 +47,11 @@ Deno.test("kernelInterruptAction: an interrupt exactly 10 s after an unanswered 
     performance.now = realNow;
     new EventLoopTurns(); // leave the idle interrupt answered for whatever runs next
   }
+});
+
+// Mutant: `< ${step.toFixed(digits)} %` -> `< ${step} %` in formatPercent (from 7 decimals a number
+// reads in exponent form: "< 1e-7 %").
+Deno.test("formatPercent: the bound under a tiny share is written out in decimals at any precision", () => {
+  assertEquals(formatPercent(1e-12, 7), "< 0.0000001 %");
+  assertEquals(formatPercent(1 - 1e-12, 7), "> 99.9999999 %");
 });
