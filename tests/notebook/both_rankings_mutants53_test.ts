@@ -64,3 +64,28 @@ Deno.test("bothRankingsTable: over several seeds the caption says each number is
   assertEquals(caption?.endsWith(`Seeds 0, 1, 2: ${AGGREGATE_WORDS.mean}.`), true, caption);
   assertEquals(caption?.includes(AGGREGATE_WORDS["mean ± std"]), false, caption);
 });
+
+// Mutant: `Object.keys(summary.otherRanking)` -> `Object.keys(summary.main)` (a label with a main
+// table but no other protocol's passed the check, then failed as a TypeError naming nothing).
+Deno.test("bothRankingsTable: a label with the main table alone is refused, naming the labels with both", () => {
+  const mainOnly = {
+    ...SUMMARY,
+    main: { ...SUMMARY.main, solo: SUMMARY.main.tiny },
+  } as unknown as Parameters<typeof bothRankingsTable>[0];
+  const error = settingError(() => bothRankingsTable(mainOnly, "solo", { metrics: ["NDCG@10"] }));
+  assertEquals(error.setting, "bothRankingsTable label (datasets with both rankings)");
+  assertEquals([error.value, error.allowed], ["solo", 'one of "tiny"']);
+});
+
+// Mutant: the caption read the first dataset's protocol, whichever label was asked for.
+Deno.test("bothRankingsTable: the caption names the protocol of the label's own dataset", () => {
+  const tiny = SUMMARY.figureProtocols.main.tiny;
+  const two = {
+    main: { ...SUMMARY.main, other: SUMMARY.main.tiny },
+    otherRanking: { ...SUMMARY.otherRanking, other: SUMMARY.otherRanking.tiny },
+    figureProtocols: { main: { tiny, other: { ...tiny, data: ["other (7 users, 8 items)"] } } },
+  } as unknown as Parameters<typeof bothRankingsTable>[0];
+  const { caption } = bothRankingsTable(two, "other", { metrics: ["NDCG@10"] });
+  assertEquals(caption?.includes("Data: other (7 users, 8 items)."), true, caption);
+  assertEquals(caption?.includes("tiny (5 users"), false, caption);
+});
