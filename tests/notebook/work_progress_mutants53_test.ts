@@ -37,3 +37,10 @@ Deno.test("workProgress: everySeconds NaN is a SettingError naming it; 0 is allo
   await progress.done();
   assertEquals(lines.length, 1, "every event is due at an interval of 0 s");
 });
+
+// Mutant: checkSettingNames left out (a misspelt option was dropped without a word).
+Deno.test("workProgress: a misspelt option is a SettingError naming it and the one it meant", () => {
+  const error = settingError(() => workProgress("reading", USERS, { everySecond: 1 } as never));
+  assertEquals(error.setting, "WorkProgressOptions.everySecond");
+  assertEquals(error.message.includes("everySeconds"), true, error.message);
+});
