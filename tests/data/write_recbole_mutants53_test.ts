@@ -3,7 +3,9 @@
  * written with its exact digits and reads back as itself (the shortest digits of String, e.g.
  * 1700000000000000300 for 1700000000000000256, are refused by readRecBoleAtomic); a modality name
  * holding a carriage return, or with whitespace at an end, is refused, naming why, with nothing
- * written (the header would read back split, or as another name).
+ * written (the header would read back split, or as another name); a modality named item_id is
+ * refused as the id column's name; every modality but the learned id is exported, wherever the
+ * id modality stands in the list.
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
@@ -47,6 +49,7 @@ Deno.test("writeRecBoleAtomic refuses a modality name with a carriage return or 
   const cases: [string, string][] = [
     ["im\rage", "holds a tab or line break"],
     [" image", "is empty or has whitespace at either end"],
+    ["item_id", "is the name of the id column (item_id:token)"],
     ["image\t", "holds a tab or line break"],
   ];
   for (const [name, reason] of cases) {
@@ -58,4 +61,15 @@ Deno.test("writeRecBoleAtomic refuses a modality name with a carriage return or 
     assertStringIncludes(error.message, reason);
     assertEquals([...Deno.readDirSync(folder)], []);
   }
+});
+
+Deno.test("writeRecBoleAtomic exports a feature modality listed before the id modality", () => {
+  const dataset = withDense(twoUsers(), "image");
+  const reordered = { ...dataset, modalities: [...dataset.modalities].reverse() };
+  const out = `${Deno.makeTempDirSync({ dir })}/export`;
+  writeRecBoleAtomic(reordered, out);
+  assertEquals(
+    Deno.readTextFileSync(`${out}.item`),
+    "item_id:token\timage:float_seq\na\t0.5\nb\t1.5\n",
+  );
 });
