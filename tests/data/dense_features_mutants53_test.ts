@@ -1,0 +1,21 @@
+/**
+ * readDenseFeatures behaviour that mutation round 53 found unpinned: a provenance given as a
+ * list is refused as a setting, like null (the dataset card would show no source).
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+import type { FeatureProvenance } from "../../lib/data/types.ts";
+import { importFixtures } from "./_import_fixtures.ts";
+
+const { write: fixture } = importFixtures("dense_features_mutants53_test_");
+
+Deno.test("readDenseFeatures refuses a provenance that is a list, naming the setting", () => {
+  const path = `${fixture({ ".vec": "a 0.5\nb 1.5\n" })}.vec`;
+  const provenance = ["test", "none"] as unknown as FeatureProvenance;
+  const error = assertThrows(
+    () => readDenseFeatures(path, ["a", "b"], { name: "image", provenance }),
+    SettingError,
+  );
+  assertEquals((error as SettingError).setting, "DenseFeatureConfig.provenance");
+});
