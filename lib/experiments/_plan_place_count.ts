@@ -47,21 +47,25 @@ export class PlanPlaceCount {
     return count;
   }
 
-  /** The names of the store folder's files now (none when the folder is gone). */
-  #fileNames(): Set<string> {
+  /**
+   * The names of the store folder's files now (none when the folder is gone); undefined when the
+   * folder cannot be listed though its files may be readable (no read permission on it, only
+   * search): each cell's file is then looked at, as before.
+   */
+  #fileNames(): Set<string> | undefined {
     try {
       return new Set([...Deno.readDirSync(this.#store.directory)].map((entry) => entry.name));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return new Set();
-      throw error;
+      return undefined;
     }
   }
 
   /** {@linkcode isFinished}, the file read only when it is new or changed since last read. */
-  #isFinished(plan: ExperimentPlan, cell: PlannedCell, present: Set<string>): boolean {
+  #isFinished(plan: ExperimentPlan, cell: PlannedCell, present: Set<string> | undefined): boolean {
     const path = this.#store.pathOf(cell.key);
     // A cell file not listed is not stored: isFinished would find nothing to read.
-    if (!present.has(path.slice(path.lastIndexOf("/") + 1))) return false;
+    if (present && !present.has(path.slice(path.lastIndexOf("/") + 1))) return false;
     let info: Deno.FileInfo;
     try {
       info = Deno.statSync(path);

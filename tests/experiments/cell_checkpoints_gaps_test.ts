@@ -24,6 +24,7 @@ import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.t
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { resumableCellPlan, storedCellPlan } from "./_resumable_cell.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 /** 32-bit FNV-1a of `text`'s UTF-16 code units, as 8 hex digits (the test's own). */
 function fnv1a(text: string): string {
@@ -317,18 +318,18 @@ Deno.test("the orphan report throws an orphan folder it cannot measure, other th
     Deno.mkdirSync(orphan, { recursive: true });
     Deno.writeFileSync(`${orphan}/last.w.bin`, new Uint8Array(10));
     // A stand-in: as root (CI's containers) no permission bit makes a real one fail.
-    Deno.lstatSync = (path: string | URL) => {
+    const refused = (path: string | URL) => {
       if (String(path).endsWith("/last.w.bin")) throw new Deno.errors.PermissionDenied("stand-in");
       return lstatSync(path);
     };
     const lines: string[] = [];
-    assertThrows(
-      () => reportOrphanCheckpoints(resultsDir, plan, (line) => lines.push(line)),
-      Deno.errors.PermissionDenied,
-    );
+    withDenoStandIns({ lstatSync: refused }, () =>
+      assertThrows(
+        () => reportOrphanCheckpoints(resultsDir, plan, (line) => lines.push(line)),
+        Deno.errors.PermissionDenied,
+      ));
     assertEquals(lines, []);
   } finally {
-    Deno.lstatSync = lstatSync;
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
@@ -341,18 +342,20 @@ Deno.test("removeCellCheckpoints throws a removal that fails for another reason 
     const { plan, cell } = resumableCellPlan();
     const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
     Deno.mkdirSync(checkpoints, { recursive: true });
-    Deno.removeSync = (path, options) => {
+    const denied = (path: string | URL, options?: Deno.RemoveOptions) => {
       if (String(path) === checkpoints) throw new Deno.errors.PermissionDenied("denied");
       removeSync(path, options);
     };
-    assertThrows(() => removeCellCheckpoints(resultsDir, plan, cell), Deno.errors.PermissionDenied);
-    Deno.removeSync = removeSync;
+    withDenoStandIns({ removeSync: denied }, () =>
+      assertThrows(
+        () => removeCellCheckpoints(resultsDir, plan, cell),
+        Deno.errors.PermissionDenied,
+      ));
     assert(pathExists(checkpoints), "the folder it could not remove is still there");
     // A folder gone already is no error.
     removeSync(checkpoints, { recursive: true });
     removeCellCheckpoints(resultsDir, plan, cell);
   } finally {
-    Deno.removeSync = removeSync;
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });

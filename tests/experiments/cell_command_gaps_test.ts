@@ -31,6 +31,7 @@ import { cellModelDir } from "../../lib/experiments/cell_model.ts";
 import { checkpointExists } from "../../lib/checkpoint/checkpoint.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 
 await initBackend({ verbose: false });
 
@@ -226,20 +227,19 @@ Deno.test("runOneCell returns a cell stored by another process just before it to
     // The other process stored the cell between this one's first look and its claim: the result
     // file is not there until the claim is.
     let hidden = 0;
-    Deno.readTextFileSync = ((path: string | URL) => {
-      if (String(path) === resultPath && !pathExists(claimPath)) {
-        hidden++;
-        throw new Deno.errors.NotFound(`(not stored yet) ${path}`);
-      }
-      return readTextFileSync(path);
-    }) as typeof Deno.readTextFileSync;
-    const again = await runOneCell(plan, cell, { resultsDir, log: () => {} });
-    Deno.readTextFileSync = readTextFileSync;
+    const again = await withDenoStandIns({
+      readTextFileSync: ((path: string | URL) => {
+        if (String(path) === resultPath && !pathExists(claimPath)) {
+          hidden++;
+          throw new Deno.errors.NotFound(`(not stored yet) ${path}`);
+        }
+        return readTextFileSync(path);
+      }) as typeof Deno.readTextFileSync,
+    }, () => runOneCell(plan, cell, { resultsDir, log: () => {} }));
     assert(hidden > 0, "the first look found nothing");
     assertEquals([again.ranNow, again.result.test], [false, first.result.test]);
     assertEquals(store.claimOf(cell.key), undefined);
   } finally {
-    Deno.readTextFileSync = readTextFileSync;
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });

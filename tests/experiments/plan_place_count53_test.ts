@@ -106,3 +106,20 @@ Deno.test(
     assertEquals(count.finished(plan), 0);
   }),
 );
+
+Deno.test(
+  "PlanPlaceCount: a store folder that cannot be listed (no read permission, only search) still counts its cells",
+  inTempDir((directory) => {
+    const plan = planOfReadyCells();
+    const [a] = plan.cells;
+    const store = new ResultStore(directory);
+    store.put(a.key, settingsOf(plan, a), storedCellResult());
+    // A stand-in: as root (CI's containers) no permission bit makes a real listing fail.
+    const unlistable = (): never => {
+      throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
+    };
+    const count = new PlanPlaceCount(store);
+    assertEquals(withDenoStandIns({ readDirSync: unlistable }, () => count.finished(plan)), 1);
+    assertEquals(readingEveryFile(store, plan), 1);
+  }),
+);
