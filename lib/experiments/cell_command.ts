@@ -516,10 +516,12 @@ export async function runOneCell(
     removeCellCheckpoints(options.resultsDir, plan, cell);
     // A finished trial may complete a selection: the cells that wait for it become runnable.
     if (cell.trial) writeSelection(plan, options.resultsDir, log);
+    // Where the result is: a batch task's log ended at its metrics without naming the file.
     log(
       `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
         result.test["HR@10"].toFixed(4)
-      } (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      } (${((performance.now() - started) / 1000).toFixed(1)} s); stored in ` +
+        store.pathOf(cell.key),
     );
     return { result, ranNow: true };
   } finally {

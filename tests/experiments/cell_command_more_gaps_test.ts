@@ -4,6 +4,7 @@
  * files its refusals name.
  */
 import {
+  assert,
   assertEquals,
   assertNotEquals,
   assertRejects,
@@ -185,6 +186,11 @@ Deno.test("runOneCell's last line gives the cell's test metrics, not its validat
         result.test["HR@10"].toFixed(4)
       } (`,
     );
+    // It names the file the result is stored in (a batch task's log did not): the cell's file
+    // under the results folder, which is there.
+    const stored = /; stored in (\S+)$/.exec(lines.at(-1)!)?.[1];
+    assertEquals(stored, new ResultStore(cellsDirectory(resultsDir)).pathOf(cell.key));
+    assert(stored!.startsWith(`${resultsDir}/cells/`) && Deno.statSync(stored!).isFile, stored);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

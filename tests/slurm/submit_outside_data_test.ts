@@ -37,6 +37,17 @@ Deno.test("submit: a dataset outside the workspace is in each batch script's rea
       // The results folder (read and written), then the dataset's folder and the feature file.
       assertEquals(paths.slice(-3), [`${folder}/out`, folder, `${folder}/tiny_image.txt`]);
     }
+    // A bad file there: the listing's error is the one line said, naming the file and line,
+    // not after reproduce's note of its restart (which took the "slurm: " prefix).
+    Deno.writeTextFileSync(`${folder}/tiny.inter`, "user_id:token\titem_id:token\n");
+    const bad = submit([
+      ...["--dry-run", "--results", `${folder}/bad`, ...requests, "--"],
+      ...["--dataset", `${folder}/tiny`, "--format", "recbole"],
+    ], folder);
+    assertEquals(
+      [bad.code, bad.stdout, bad.stderr],
+      [1, "", `slurm: reproduce: ${folder}/tiny.inter:2: field "user_id:token": no interactions\n`],
+    );
     // The fixture in the workspace: the task's own reads (".") cover it.
     const inside = submit([
       ...["--dry-run", "--results", `${folder}/in`, ...requests, "--"],
