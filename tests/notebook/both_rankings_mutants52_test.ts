@@ -5,38 +5,16 @@
  * both, not a TypeError; a system missing from one protocol's table reads "–" there, not 0.
  */
 import { assertEquals } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { MainRow } from "../../lib/experiments/summary_types.ts";
 import { bothRankingsTable } from "../../lib/notebook/both_rankings_table.ts";
 import { settingError } from "../_setting_error.ts";
+import { bothRankingsSummary, meanOver, summaryRow } from "./_summary_rows.ts";
 
-const ROWS: SystemSummary[] = [{
-  system: "Pop",
-  dataset: "tiny",
-  seeds: [0],
-  test: { "NDCG@10": { mean: 0.2, std: 0, n: 1 } },
-  valid: {},
-  meanTrainSeconds: 1,
-}];
-
-const PROTOCOL = {
-  data: ["tiny (5 users, 6 items)"],
-  split: "leave-one-out by time",
-  loss: "L_rec = cross-entropy over all items, all positions",
-  ranking: "full ranking over all items of the dataset, history items excluded [history_excluded]",
-  seeds: [0],
-  aggregate: "one run" as const,
-};
+const ROWS = [summaryRow("Pop", { dataset: "tiny", test: { "NDCG@10": meanOver(0.2) } })];
 
 /** A summary with both tables for "tiny", and only the other protocol's for "half". */
-const SUMMARY = {
-  main: { tiny: { rows: ROWS as MainRow[], significance: [] } },
-  figureProtocols: { main: { tiny: PROTOCOL } },
-  otherRanking: {
-    tiny: { ranking: "history_kept" as const, rows: ROWS },
-    half: { ranking: "history_kept" as const, rows: ROWS },
-  },
-} as unknown as Parameters<typeof bothRankingsTable>[0];
+const BOTH = bothRankingsSummary(ROWS, ROWS);
+const SUMMARY = { ...BOTH, otherRanking: { ...BOTH.otherRanking, half: BOTH.otherRanking.tiny } };
 
 // Mutant: the check of `shows` left out (a number was drawn as its digits).
 Deno.test("bothRankingsTable: a shows that is not a text is a SettingError naming it", () => {

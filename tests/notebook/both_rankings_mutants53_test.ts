@@ -4,38 +4,15 @@
  * caption of a plan over several seeds (the table shows means only, never ± std).
  */
 import { assertEquals } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
-import type { MainRow } from "../../lib/experiments/summary_types.ts";
 import { AGGREGATE_WORDS } from "../../lib/experiments/protocol_caption.ts";
 import { bothRankingsTable } from "../../lib/notebook/both_rankings_table.ts";
 import { settingError } from "../_setting_error.ts";
+import { bothRankingsSummary, meanOver, summaryRow } from "./_summary_rows.ts";
 
-const ROWS: SystemSummary[] = [{
-  system: "Pop",
-  dataset: "tiny",
-  seeds: [0],
-  test: { "NDCG@10": { mean: 0.2, std: 0, n: 1 } },
-  valid: {},
-  meanTrainSeconds: 1,
-}];
+const ROWS = [summaryRow("Pop", { dataset: "tiny", test: { "NDCG@10": meanOver(0.2) } })];
 
 /** A summary with both tables for "tiny". */
-const SUMMARY = {
-  main: { tiny: { rows: ROWS as MainRow[], significance: [] } },
-  figureProtocols: {
-    main: {
-      tiny: {
-        data: ["tiny (5 users, 6 items)"],
-        split: "leave-one-out by time",
-        loss: "L_rec = cross-entropy over all items, all positions",
-        ranking: "full ranking over all items, history items excluded [history_excluded]",
-        seeds: [0],
-        aggregate: "one run" as const,
-      },
-    },
-  },
-  otherRanking: { tiny: { ranking: "history_kept" as const, rows: ROWS } },
-} as unknown as Parameters<typeof bothRankingsTable>[0];
+const SUMMARY = bothRankingsSummary(ROWS, ROWS);
 
 // Mutant: `!Array.isArray(metrics) || ` left out (a text of metrics failed later as a TypeError,
 // "metrics.flatMap is not a function", naming no setting).

@@ -6,11 +6,10 @@
  * 51's first-hour check of notebook 08).
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
-import type { MainRow } from "../../lib/experiments/summary_types.ts";
 import type { RankingProtocol } from "../../lib/eval/protocol.ts";
 import { bothRankingsTable } from "../../lib/notebook/both_rankings_table.ts";
 import { settingError } from "../_setting_error.ts";
+import { bothRankingsSummary, meanOver, summaryRow } from "./_summary_rows.ts";
 
 /** The SettingError `body` throws, which names `setting`. */
 function assertSettingError(body: () => unknown, setting: string) {
@@ -19,49 +18,21 @@ function assertSettingError(body: () => unknown, setting: string) {
   return error;
 }
 
-const metric = (mean: number) => ({ mean, std: 0, n: 1 });
-const row = (system: string, ndcg: number, hr: number): SystemSummary => ({
-  system,
-  dataset: "tiny",
-  seeds: [0],
-  test: { "NDCG@10": metric(ndcg), "HR@10": metric(hr) },
-  valid: {},
-  meanTrainSeconds: 1,
-});
+const row = (system: string, ndcg: number, hr: number) =>
+  summaryRow(system, {
+    dataset: "tiny",
+    test: { "NDCG@10": meanOver(ndcg), "HR@10": meanOver(hr) },
+  });
 
 /** Excluding the history can only lift a target: the excluded numbers are the larger ones. */
 const EXCLUDED = [row("Pop", 0.21, 0.37), row("SASRec-MM", 0.39, 0.64)];
 const KEPT = [row("Pop", 0.18, 0.33), row("SASRec-MM", 0.18, 0.41)];
 
 /** A summary of a plan that ranked with `ranking`: main under it, otherRanking the other one. */
-function summaryRankedWith(ranking: RankingProtocol) {
-  const excluded = ranking === "history_excluded";
-  return {
-    main: {
-      tiny: { rows: (excluded ? EXCLUDED : KEPT) as MainRow[], significance: [] },
-    },
-    figureProtocols: {
-      main: {
-        tiny: {
-          data: ["tiny (5 users, 6 items)"],
-          split: "leave-one-out by time",
-          loss: "L_rec = cross-entropy over all items, all positions",
-          ranking: `full ranking over all items of the dataset, history items ${
-            excluded ? "excluded" : "kept"
-          } [${ranking}]`,
-          seeds: [0],
-          aggregate: "one run" as const,
-        },
-      },
-    },
-    otherRanking: {
-      tiny: {
-        ranking: (excluded ? "history_kept" : "history_excluded") as RankingProtocol,
-        rows: excluded ? KEPT : EXCLUDED,
-      },
-    },
-  };
-}
+const summaryRankedWith = (ranking: RankingProtocol) =>
+  ranking === "history_excluded"
+    ? bothRankingsSummary(EXCLUDED, KEPT, ranking)
+    : bothRankingsSummary(KEPT, EXCLUDED, ranking);
 
 const COLUMNS = [
   "system",
