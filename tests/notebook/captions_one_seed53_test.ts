@@ -5,7 +5,6 @@
  * them". Captions where some rows have more seeds keep the mean ± std wording.
  */
 import { assert, assertStringIncludes } from "@std/assert";
-import type { AttributionSummary, SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
   attributionBarsCaption,
@@ -16,26 +15,9 @@ import {
 } from "../../lib/notebook/mod.ts";
 import { captionProtocolOf, protocolCaption } from "../../lib/experiments/protocol_caption.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
+import { attributionRow, seedsRow, seedStats } from "./_summary_rows.ts";
 
-const stats = (n: number) => ({ mean: 0.1, std: n > 1 ? 0.01 : 0, n });
-const row = (system: string, seeds: number[]): SystemSummary => ({
-  system,
-  dataset: "MovieLens",
-  seeds,
-  test: { "NDCG@10": stats(seeds.length), "HR@10": stats(seeds.length) },
-  valid: {},
-  meanTrainSeconds: 1,
-});
-const attributionRow = (method: string, seeds: number[]): AttributionSummary => ({
-  system: "SASRec-MM",
-  method,
-  seeds,
-  rocAuc: stats(seeds.length),
-  userModalityRocAuc: stats(seeds.length),
-  precision: stats(seeds.length),
-  recall: stats(seeds.length),
-  seconds: 1,
-});
+const row = (system: string, seeds: number[]) => seedsRow(system, seeds, ["NDCG@10", "HR@10"]);
 const ONE_SEED_PROTOCOL = "Seed 0: one run per number, no mean ± std (one seed, no spread).";
 
 /** No wording of a spread over seeds that one seed cannot have. */
@@ -85,7 +67,7 @@ Deno.test("sensitivity and attribution captions of one seed: one run, no spread"
   const point = (value: number, selected: boolean) => ({
     value,
     seeds: [0],
-    stats: stats(1),
+    stats: seedStats(1),
     results: [finishedRun("Demure-SASRec", 0).result],
     finished: [finishedRun("Demure-SASRec", 0)],
     selected,

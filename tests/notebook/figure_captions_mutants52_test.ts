@@ -3,7 +3,6 @@
  * (session 52, mu52c) changed without any test noticing. Each test names the mutant it kills.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { AttributionSummary, SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
   attributedBatchCaption,
@@ -16,18 +15,10 @@ import {
 import { finishedRun } from "../experiments/_finished_run.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { cycleDataset } from "../models/_fixtures.ts";
+import { attributionRow, meanOver, seedsRow } from "./_summary_rows.ts";
 
-function row(system: string, seeds: number[]): SystemSummary {
-  const test = { mean: 0.1, std: seeds.length > 1 ? 0.01 : 0, n: seeds.length };
-  return {
-    system,
-    dataset: "MovieLens",
-    seeds,
-    test: { "NDCG@10": test, "HR@10": test, MRR: test },
-    valid: {},
-    meanTrainSeconds: 1,
-  };
-}
+const row = (system: string, seeds: number[]) =>
+  seedsRow(system, seeds, ["NDCG@10", "HR@10", "MRR"]);
 
 // Mutants of listText: `names.length <= 1` -> `< 1` (one metric read " and NDCG@10"), and the
 // names before the last joined by " and " instead of ", ".
@@ -96,17 +87,7 @@ Deno.test("sensitivityCaption: the protocol's seeds are those of every point's r
 
 // Mutant: `result.system === system &&` left out of the runs an attribution caption reads.
 Deno.test("attribution captions: the protocol is of the attributed system's runs, another system's left out", () => {
-  const stat = { mean: 0.7, std: 0, n: 1 };
-  const rows: AttributionSummary[] = [{
-    system: "SASRec-MM",
-    method: "gradient_x_input",
-    seeds: [0],
-    rocAuc: stat,
-    userModalityRocAuc: stat,
-    precision: stat,
-    recall: stat,
-    seconds: 1,
-  }];
+  const rows = [attributionRow("gradient_x_input", [0], meanOver(0.7))];
   // Pop at the same seed on the same data: no loss, where SASRec-MM's card names L_rec.
   const results = [finishedRun("SASRec-MM", 0), finishedRun("Pop", 0)];
   for (

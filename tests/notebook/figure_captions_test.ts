@@ -6,7 +6,6 @@
  * And every figure the notebooks 02-06 display carries a caption.
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import type { AttributionSummary, SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { TrainedCellModel } from "../../lib/experiments/cell_model.ts";
 import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -25,6 +24,7 @@ import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { cycleDataset } from "../models/_fixtures.ts";
 import { finishedRun, RECORD_LOSS } from "../experiments/_finished_run.ts";
+import { attributionRow, seedsRow, seedStats } from "./_summary_rows.ts";
 
 const LOO = "leave-one-out by time: last item test, second-to-last validation, rest training";
 /** A split made by the library (its protocol lines in today's wording) of 4 users, 6 items. */
@@ -58,17 +58,8 @@ function result(
   } as CellResult;
 }
 
-const stats = (n: number) => ({ mean: 0.1, std: n > 1 ? 0.01 : 0, n });
-function row(system: string, seeds: number[], dataset = "MovieLens"): SystemSummary {
-  return {
-    system,
-    dataset,
-    seeds,
-    test: { "NDCG@10": stats(seeds.length) },
-    valid: {},
-    meanTrainSeconds: 1,
-  };
-}
+const row = (system: string, seeds: number[], dataset = "MovieLens") =>
+  seedsRow(system, seeds, ["NDCG@10"], dataset);
 
 Deno.test("evaluationProtocolText: the six parts, from the records' cards", () => {
   assertEquals(
@@ -193,7 +184,7 @@ Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' pr
   const point = (value: number, seeds: number[], selected: boolean) => ({
     value,
     seeds,
-    stats: stats(seeds.length),
+    stats: seedStats(seeds.length),
     results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
     finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
     selected,
@@ -229,18 +220,8 @@ Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' pr
 });
 
 Deno.test("attributionBarsCaption: one seed list when the methods share it, else per method", () => {
-  const summary = (method: string, seeds: number[]): AttributionSummary => ({
-    system: "SASRec-MM",
-    method,
-    seeds,
-    rocAuc: stats(seeds.length),
-    userModalityRocAuc: stats(seeds.length),
-    precision: stats(seeds.length),
-    recall: stats(seeds.length),
-    seconds: 1,
-  });
   const shared = attributionBarsCaption(
-    [summary("gradient_x_input", [1, 2]), summary("occlusion", [1, 2])],
+    [attributionRow("gradient_x_input", [1, 2]), attributionRow("occlusion", [1, 2])],
     "Synthetic",
     [1, 2, 3].map((seed) => finishedRun("SASRec-MM", seed, { dataset: "Synthetic" })),
   );
@@ -254,7 +235,7 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
   assertStringIncludes(shared, "Data: Synthetic (");
   assertStringIncludes(shared, "Seeds 1, 2: each number a mean ± std over them");
   const apart = attributionBarsCaption(
-    [summary("gradient_x_input", [1, 2]), summary("occlusion", [1])],
+    [attributionRow("gradient_x_input", [1, 2]), attributionRow("occlusion", [1])],
     "Synthetic",
     [1, 2].map((seed) => finishedRun("SASRec-MM", seed, { dataset: "Synthetic" })),
   );
@@ -262,7 +243,10 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
   assertStringIncludes(apart, "over them (none for one seed); 0.5 is chance");
   const two = assertThrows(() =>
     attributionBarsCaption(
-      [summary("occlusion", [1]), { ...summary("occlusion", [1]), system: "Demure-SASRec" }],
+      [attributionRow("occlusion", [1]), {
+        ...attributionRow("occlusion", [1]),
+        system: "Demure-SASRec",
+      }],
       "Synthetic",
       [],
     )
