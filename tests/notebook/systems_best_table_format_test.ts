@@ -5,22 +5,19 @@
  * systems and methods (06 prints its seconds with 2 decimals).
  */
 import { assertEquals, assertRejects } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
 import { displayTable, systemsTable } from "../../lib/notebook/mod.ts";
 import { tableHtml } from "../../lib/viz/mod.ts";
 import { printedLines } from "./_printed_lines.ts";
+import { meanOver, summaryRow } from "./_summary_rows.ts";
 
-const row = (system: string, seeds: number[], ndcg: number, hr: number): SystemSummary => ({
-  system,
-  dataset: "MovieLens",
-  seeds,
-  test: {
-    "NDCG@10": { mean: ndcg, std: 0.5, n: seeds.length },
-    "HR@10": { mean: hr, std: 0.001, n: seeds.length },
-  },
-  valid: {},
-  meanTrainSeconds: 1,
-});
+const row = (system: string, seeds: number[], ndcg: number, hr: number) =>
+  summaryRow(system, {
+    seeds,
+    test: {
+      "NDCG@10": meanOver(ndcg, seeds.length, 0.5),
+      "HR@10": meanOver(hr, seeds.length, 0.001),
+    },
+  });
 const rows = [
   row("Pop", [0, 1], 0.02, 0.3),
   row("SASRec-MM", [0, 1, 2], 0.08, 0.15),

@@ -5,9 +5,9 @@
  * or an unknown option is a SettingError, not an `undefined` cell.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
 import { systemsBars, systemsTable } from "../../lib/notebook/systems_views.ts";
 import { SettingError } from "../../lib/util/settings.ts";
+import { summaryRow } from "./_summary_rows.ts";
 
 // As meanStd makes them: a single run's std is 0.
 const over = (seeds: number[], mean: number) => ({
@@ -15,14 +15,11 @@ const over = (seeds: number[], mean: number) => ({
   std: seeds.length > 1 ? mean / 10 : 0,
   n: seeds.length,
 });
-const row = (system: string, seeds: number[], ndcg: number, hr: number): SystemSummary => ({
-  system,
-  dataset: "MovieLens",
-  seeds,
-  test: { "NDCG@10": over(seeds, ndcg), "HR@10": over(seeds, hr), "MRR": over(seeds, ndcg / 2) },
-  valid: {},
-  meanTrainSeconds: 1,
-});
+const row = (system: string, seeds: number[], ndcg: number, hr: number) =>
+  summaryRow(system, {
+    seeds,
+    test: { "NDCG@10": over(seeds, ndcg), "HR@10": over(seeds, hr), "MRR": over(seeds, ndcg / 2) },
+  });
 
 // A row type with a field of its own, as the report's MainRow has its best epochs.
 const pop = { ...row("Pop", [0], 0.02, 0.05), bestEpochs: "" };

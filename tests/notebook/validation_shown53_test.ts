@@ -5,19 +5,17 @@
  * from the rows' validation summary, and `systemsTableCaption`'s fourth argument names them.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { SystemSummary } from "../../lib/experiments/analyse.ts";
 import { systemsTable, systemsTableCaption } from "../../lib/notebook/mod.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
 import { settingError } from "../_setting_error.ts";
+import { meanOver, summaryRow } from "./_summary_rows.ts";
 
-const row = (system: string, valid: number, std: number, n: number): SystemSummary => ({
-  system,
-  dataset: "MovieLens",
-  seeds: [...Array(n).keys()],
-  test: { "NDCG@10": { mean: 0.09, std: 0.01, n } },
-  valid: { "NDCG@10": { mean: valid, std, n } },
-  meanTrainSeconds: 1,
-});
+const row = (system: string, valid: number, std: number, n: number) =>
+  summaryRow(system, {
+    seeds: [...Array(n).keys()],
+    test: { "NDCG@10": meanOver(0.09, n, 0.01) },
+    valid: { "NDCG@10": meanOver(valid, n, std) },
+  });
 
 Deno.test("systemsTable validation: 'valid <metric>' and its spread after the test columns", () => {
   const table = systemsTable([row("SASRec-MM", 0.0762, 0.0041, 5), row("Pop", 0.02, 0, 1)], {
