@@ -8,6 +8,7 @@ import { assertThrows } from "@std/assert";
 import { gzipSync } from "node:zlib";
 import { openLazyLoadDatabase } from "../../lib/prepare/rds/mod.ts";
 import { lazyLoadBlob, lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
+import { inTempDir } from "../experiments/_in_temp_dir.ts";
 
 /** list(variables = list(x = c(offset, length) as doubles), compressed = TRUE), serialised. */
 function doubleLocationIndex(offset: number, length: number): Uint8Array {
@@ -18,16 +19,8 @@ function doubleLocationIndex(offset: number, length: number): Uint8Array {
   return index.bytes();
 }
 
-function inTempDir(fn: (dir: string) => void): void {
-  const dir = Deno.makeTempDirSync({ prefix: "rds-mutants53-" });
-  try {
-    fn(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
-
-Deno.test("openLazyLoadDatabase: a fractional or NA length in a location is refused, naming it", () => {
+Deno.test(
+  "openLazyLoadDatabase: a fractional or NA length in a location is refused, naming it",
   inTempDir((dir) => {
     const blob = lazyLoadBlob(new RFixtureWriter().header(2).intsxp([4, 5]).bytes());
     Deno.writeFileSync(`${dir}/Rdata.rdb`, blob);
@@ -39,10 +32,11 @@ Deno.test("openLazyLoadDatabase: a fractional or NA length in a location is refu
         `Rdata.rdx: location of "x" is 0+${length}, not two counts`,
       );
     }
-  });
-});
+  }),
+);
 
-Deno.test("openLazyLoadDatabase: a location shorter than its blob is a cut blob, though more data follows", () => {
+Deno.test(
+  "openLazyLoadDatabase: a location shorter than its blob is a cut blob, though more data follows",
   inTempDir((dir) => {
     const blob = lazyLoadBlob(new RFixtureWriter().header(2).intsxp([4, 5]).bytes());
     const next = lazyLoadBlob(new RFixtureWriter().header(2).intsxp([6]).bytes());
@@ -56,5 +50,5 @@ Deno.test("openLazyLoadDatabase: a location shorter than its blob is a cut blob,
       Error,
       'Rdata.rdb ("x"): corrupt zlib blob: unexpected end of file',
     );
-  });
-});
+  }),
+);
