@@ -7,44 +7,42 @@ import { type WorkProgress, workProgressReporter } from "../../lib/util/work_pro
 import { formatPercent } from "../../lib/util/percent.ts";
 import { EventLoopTurns } from "../../lib/util/event_loop.ts";
 import { kernelInterruptAction, requestInterrupt } from "../../lib/util/interrupt.ts";
+import { fakeClock } from "../_fake_clock.ts";
 
 // Mutant: `(performance.now() - started) / 1000` -> `/ 1` in workProgressReporter (milliseconds
 // reported as seconds: a 2.5 s evaluation said "2500.0 s" and a rate 1000 times too low).
 Deno.test("workProgressReporter: the time since it was made, in seconds", () => {
   // The clock is replaced for this synchronous test only (nothing else runs meanwhile), then restored.
-  let now = 1_000;
-  const clock = Object.getOwnPropertyDescriptor(performance, "now");
-  Object.defineProperty(performance, "now", { value: () => now, configurable: true });
+  const clock = fakeClock();
   try {
+    clock.advance(1_000);
     const heard: WorkProgress[] = [];
     const report = workProgressReporter(40, (progress) => heard.push(progress));
-    now = 3_500;
+    clock.advance(2_500);
     report(10);
-    now = 5_000;
+    clock.advance(1_500);
     report(40);
     assertEquals(heard, [
       { done: 10, total: 40, seconds: 2.5 },
       { done: 40, total: 40, seconds: 4 },
     ]);
   } finally {
-    if (clock === undefined) delete (performance as { now?: unknown }).now;
-    else Object.defineProperty(performance, "now", clock);
+    clock.restore();
   }
 });
 
 // Mutant: `sinceLast < SECOND_INTERRUPT_SECONDS` -> `<=` in kernelInterruptAction (documented: an
 // exit only when the previous interrupt came *less* than 10 s ago).
 Deno.test("kernelInterruptAction: an interrupt exactly 10 s after an unanswered one is a new request", () => {
-  const realNow = performance.now;
-  const now = 7_000_000;
-  performance.now = () => now;
+  const clock = fakeClock();
   try {
+    const now = clock.advance(7_000_000);
     new EventLoopTurns(); // earlier requests are answered
     requestInterrupt(); // while idle: nothing answers it
     assertEquals(kernelInterruptAction(now + 9_999.5), "exit");
     assertEquals(kernelInterruptAction(now + 10_000), "request");
   } finally {
-    performance.now = realNow;
+    clock.restore();
     new EventLoopTurns(); // leave the idle interrupt answered for whatever runs next
   }
 });
