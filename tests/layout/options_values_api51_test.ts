@@ -160,6 +160,7 @@ const AUDITED: Readonly<Record<string, Audited>> = {
       metrics: "list",
       meansOnly: "list",
       extraColumns: "list",
+      validation: "list",
       best: "object",
     },
   },
