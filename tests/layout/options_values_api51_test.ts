@@ -51,6 +51,7 @@ import { figureToPng, groupedBars, renderHtmlReport } from "../../lib/viz/mod.ts
 import { scoreAgainstTruth } from "../../lib/attribution/mod.ts";
 import { pairedTTest } from "../../lib/eval/mod.ts";
 import { buildContrastiveViews } from "../../lib/demure/mod.ts";
+import { meanOver, summaryRow } from "../notebook/_summary_rows.ts";
 
 /** What a field holds, and so which wrong values are tried. */
 type Kind =
@@ -95,14 +96,11 @@ const quickPlan = planExperiments("quick");
 /** No Python there: a runner or server that got past its checks fails at once, starting nothing. */
 const runner = { projectRoot: scratch, python: `${scratch}/no-python` };
 const bars = groupedBars({ categories: ["HR@10"], series: [{ name: "Pop", values: [0.1] }] });
-const summary = {
-  system: "Pop",
+const summary = summaryRow("Pop", {
   dataset: "Synthetic",
-  seeds: [0],
-  test: { "NDCG@10": { mean: 0.1, std: 0, n: 1 } },
-  valid: { "NDCG@10": { mean: 0.1, std: 0, n: 1 } },
-  meanTrainSeconds: 1,
-};
+  test: { "NDCG@10": meanOver(0.1) },
+  valid: { "NDCG@10": meanOver(0.1) },
+});
 
 const AUDITED: Readonly<Record<string, Audited>> = {
   RunPlanOptions: {
