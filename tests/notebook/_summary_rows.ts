@@ -1,12 +1,14 @@
 /**
  * Summary rows the notebook views' tests build again and again: a system's `SystemSummary`, an
- * attribution method's `AttributionSummary`, and notebook 08's summary of both ranking protocols
- * for the "tiny" dataset. Each test passes only what its check turns on (system, seeds, metric
+ * attribution method's `AttributionSummary`, a point of a sensitivity curve, and notebook 08's
+ * summary of both ranking protocols for the "tiny" dataset. Each test passes only what its check turns on (system, seeds, metric
  * values); the rest is fixed here, so two tests that mean the same row build the same row.
  */
 import type { AttributionSummary, MeanStd, SystemSummary } from "../../lib/experiments/analyse.ts";
+import type { SensitivityCurve, SensitivityPoint } from "../../lib/experiments/experiment_views.ts";
 import type { MainRow } from "../../lib/experiments/summary_types.ts";
 import type { RankingProtocol } from "../../lib/eval/protocol.ts";
+import { finishedRun } from "../experiments/_finished_run.ts";
 
 /** A metric's `mean` over `n` runs, with standard deviation `std`. */
 export function meanOver(mean: number, n = 1, std = 0): MeanStd {
@@ -66,6 +68,31 @@ export function attributionRow(
     recall: stats,
     seconds: 1,
   };
+}
+
+/**
+ * Demure-SASRec's point at `value` of a sensitivity curve: its runs at `seeds`, the metric at
+ * `stats` (by default {@linkcode seedStats} of the seeds).
+ */
+export function sensitivityPoint(
+  value: number,
+  seeds: number[],
+  selected: boolean,
+  stats: MeanStd = seedStats(seeds.length),
+): SensitivityPoint {
+  return {
+    value,
+    seeds,
+    stats,
+    results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
+    finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
+    selected,
+  };
+}
+
+/** The curve of lambda on MovieLens through `points`. */
+export function lambdaCurve(points: SensitivityPoint[]): SensitivityCurve {
+  return { dataset: "MovieLens", parameter: "lambda", points };
 }
 
 /** The protocol of the other full ranking than `ranking`. */

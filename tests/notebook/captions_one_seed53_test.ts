@@ -5,7 +5,6 @@
  * them". Captions where some rows have more seeds keep the mean ± std wording.
  */
 import { assert, assertStringIncludes } from "@std/assert";
-import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
   attributionBarsCaption,
   attributionTableCaption,
@@ -15,7 +14,7 @@ import {
 } from "../../lib/notebook/mod.ts";
 import { captionProtocolOf, protocolCaption } from "../../lib/experiments/protocol_caption.ts";
 import { finishedRun } from "../experiments/_finished_run.ts";
-import { attributionRow, seedsRow, seedStats } from "./_summary_rows.ts";
+import { attributionRow, lambdaCurve, seedsRow, sensitivityPoint } from "./_summary_rows.ts";
 
 const row = (system: string, seeds: number[]) => seedsRow(system, seeds, ["NDCG@10", "HR@10"]);
 const ONE_SEED_PROTOCOL = "Seed 0: one run per number, no mean ± std (one seed, no spread).";
@@ -64,19 +63,10 @@ Deno.test("systems table and bars of one seed each: one run, no spread", () => {
 });
 
 Deno.test("sensitivity and attribution captions of one seed: one run, no spread", () => {
-  const point = (value: number, selected: boolean) => ({
-    value,
-    seeds: [0],
-    stats: seedStats(1),
-    results: [finishedRun("Demure-SASRec", 0).result],
-    finished: [finishedRun("Demure-SASRec", 0)],
-    selected,
-  });
-  const curve: SensitivityCurve = {
-    dataset: "MovieLens",
-    parameter: "lambda",
-    points: [point(0.005, false), point(0.02, true)],
-  };
+  const curve = lambdaCurve([
+    sensitivityPoint(0.005, [0], false),
+    sensitivityPoint(0.02, [0], true),
+  ]);
   const sensitivity = sensitivityCaption(curve);
   assertStringIncludes(
     sensitivity,

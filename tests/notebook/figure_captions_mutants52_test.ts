@@ -3,7 +3,6 @@
  * (session 52, mu52c) changed without any test noticing. Each test names the mutant it kills.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import {
   attributedBatchCaption,
   attributionBarsCaption,
@@ -15,7 +14,13 @@ import {
 import { finishedRun } from "../experiments/_finished_run.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { cycleDataset } from "../models/_fixtures.ts";
-import { attributionRow, meanOver, seedsRow } from "./_summary_rows.ts";
+import {
+  attributionRow,
+  lambdaCurve,
+  meanOver,
+  seedsRow,
+  sensitivityPoint,
+} from "./_summary_rows.ts";
 
 const row = (system: string, seeds: number[]) =>
   seedsRow(system, seeds, ["NDCG@10", "HR@10", "MRR"]);
@@ -69,19 +74,9 @@ Deno.test("systemsTableCaption: what the table shows is a sentence of its own be
 
 // Mutant: the protocol of a sensitivity curve read from its first point's runs alone.
 Deno.test("sensitivityCaption: the protocol's seeds are those of every point's runs", () => {
-  const point = (value: number, seeds: number[]) => ({
-    value,
-    seeds,
-    stats: { mean: 0.1, std: 0, n: seeds.length },
-    results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
-    finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
-    selected: value === 0.02,
-  });
-  const curve: SensitivityCurve = {
-    dataset: "MovieLens",
-    parameter: "lambda",
-    points: [point(0.005, [0]), point(0.02, [1, 2])],
-  };
+  const point = (value: number, seeds: number[]) =>
+    sensitivityPoint(value, seeds, value === 0.02, meanOver(0.1, seeds.length));
+  const curve = lambdaCurve([point(0.005, [0]), point(0.02, [1, 2])]);
   assertStringIncludes(sensitivityCaption(curve), "Seeds 0, 1, 2: each number");
 });
 

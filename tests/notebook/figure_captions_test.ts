@@ -7,7 +7,6 @@
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import type { TrainedCellModel } from "../../lib/experiments/cell_model.ts";
-import type { SensitivityCurve } from "../../lib/experiments/experiment_views.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
   attributedBatchCaption,
@@ -24,7 +23,7 @@ import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { cycleDataset } from "../models/_fixtures.ts";
 import { finishedRun, RECORD_LOSS } from "../experiments/_finished_run.ts";
-import { attributionRow, seedsRow, seedStats } from "./_summary_rows.ts";
+import { attributionRow, lambdaCurve, seedsRow, sensitivityPoint } from "./_summary_rows.ts";
 
 const LOO = "leave-one-out by time: last item test, second-to-last validation, rest training";
 /** A split made by the library (its protocol lines in today's wording) of 4 users, 6 items. */
@@ -181,19 +180,11 @@ Deno.test("trainingRunCaption: the run, its epochs, the tested epoch and its pro
 });
 
 Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' protocol", () => {
-  const point = (value: number, seeds: number[], selected: boolean) => ({
-    value,
-    seeds,
-    stats: seedStats(seeds.length),
-    results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
-    finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
-    selected,
-  });
-  const curve: SensitivityCurve = {
-    dataset: "MovieLens",
-    parameter: "lambda",
-    points: [point(0.005, [0, 1, 2], false), point(0.02, [0, 1], true), point(0.1, [0], false)],
-  };
+  const curve = lambdaCurve([
+    sensitivityPoint(0.005, [0, 1, 2], false),
+    sensitivityPoint(0.02, [0, 1], true),
+    sensitivityPoint(0.1, [0], false),
+  ]);
   const caption = sensitivityCaption(curve);
   assertStringIncludes(
     caption,
