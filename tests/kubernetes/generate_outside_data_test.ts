@@ -5,19 +5,14 @@
  * applied.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 import { generate, root } from "./_generate.ts";
 
 Deno.test("deno task kubernetes: a dataset outside the workspace and the volume is refused, one in the workspace is not", () => {
   const folder = Deno.makeTempDirSync({ prefix: "generate_outside_data_" });
   assert(!folder.startsWith(`${root}/`), `${folder} is outside ${root}`);
   const out = `build/kubernetes-outside-${crypto.randomUUID().slice(0, 8)}`;
-  const hadBuild = (() => {
-    try {
-      return Deno.statSync(`${root}/build`).isDirectory;
-    } catch {
-      return false;
-    }
-  })();
+  const removeMade = removalOfMade(`${root}/${out}`);
   try {
     for (const name of ["tiny.inter", "tiny.item"]) {
       Deno.copyFileSync(`${root}/tests/fixtures/byo/${name}`, `${folder}/${name}`);
@@ -40,10 +35,7 @@ Deno.test("deno task kubernetes: a dataset outside the workspace and the volume 
     assert(Deno.statSync(`${root}/${out}/stage0.json`).isFile);
   } finally {
     Deno.removeSync(folder, { recursive: true });
-    Deno.removeSync(`${root}/${out}`, { recursive: true });
-    if (!hadBuild && [...Deno.readDirSync(`${root}/build`)].length === 0) {
-      Deno.removeSync(`${root}/build`);
-    }
+    removeMade();
   }
 });
 
