@@ -23,7 +23,7 @@ import {
   type Workers,
 } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runAgain } from "./reproduce_restart.ts";
 import { SELECTION_POLL_SECONDS, selectionWaitLine } from "./cli/selection_wait.ts";
 
@@ -297,6 +297,8 @@ async function report(): Promise<void> {
     const change = updateReadmeTables("README.md", readmeTables(summary), resultsDir);
     console.log(`      README.md tables (${change})`);
   }
+  // The paths above are relative to the project; the page is what a reader opens, from anywhere.
+  console.log(`\nopen the report in a browser: ${pathToFileURL(resolve(paths.html)).href}`);
   if (outcome.pending.length > 0) {
     const indexOf = new Map(outcome.plan.cells.map((cell, index) => [cell.key, index]));
     console.log(

@@ -85,14 +85,16 @@ checks that they reproduce and regenerates the tables from them.
                                  report.html and the README tables from the records; run nothing
   deno task reproduce --quick    the whole small grid (selection included) into ${RUN_FOLDERS.quick} (CI)
   --results DIR                  where cells are read and written instead of the defaults
-  --first movielens              run that dataset's cells first (a second process; a run of the
+  --first synthetic|movielens    run that dataset's cells first (a second process; a run of the
                                  plan: --quick, --select or another --results)
   --workers N                    run the cells in N processes (default: one per core, at most
                                  ${MAX_WORKERS}; see scripts/reproduce_workers.ts); with N > 1
                                  each at one BLAS thread unless DEMURE_BLAS_THREADS is set (one
                                  process keeps its default, the core count); only the first
                                  compares and reports
-  --seeds 0,1                    other seeds
+  --seeds 0,1                    other seeds: distinct integers in 0..2^31-1, comma-separated
+                                 (default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens
+                                 runs the first alone; the verification reruns the first)
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]
                                  bring your own data: main table and ablation on an imported
