@@ -16,8 +16,10 @@
 import type { AttributionSummary, SystemSummary } from "../experiments/analyse.ts";
 import type { SensitivityCurve } from "../experiments/experiment_views.ts";
 import {
+  allOneSeed,
   type CaptionProtocol,
   captionProtocolOf,
+  oneSeedNote,
   protocolCaption,
   resultOfSource,
   type ResultSource,
@@ -40,15 +42,6 @@ export function seedsText(seeds: readonly number[]): string {
  */
 function singleRunNote(seedCounts: readonly number[], what: string): string {
   return seedCounts.some((n) => n === 1) ? ` (none for ${what})` : "";
-}
-
-/**
- * Whether every count of `seedCounts` is one seed: then a caption says "one seed, no spread"
- * instead of a mean ± std over seeds (quick mode's pages read "a mean ± std over its seeds (seed
- * 0) (none for a single run: no std)" until 2026-12-07).
- */
-function allOneSeed(seedCounts: readonly number[]): boolean {
-  return seedCounts.length > 0 && seedCounts.every((n) => n === 1);
 }
 
 /**
@@ -111,7 +104,7 @@ export function systemsBarsCaption(
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   const counts = rows.map((row) => row.seeds.length);
   const bars = allOneSeed(counts)
-    ? `each bar is a system's one run (one seed, no spread, no error bar: ${seeds})`
+    ? `each bar is a system's one run ${oneSeedNote(seeds, "error bar")}`
     : `each bar is a system's mean over its seeds (${seeds}), its error bar one standard ` +
       `deviation over them${singleRunNote(counts, "a single run")}`;
   return `Test ${listText(metrics)} on ${dataset}: ${bars}. ` +
@@ -141,7 +134,7 @@ export function systemsTableCaption(
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   const counts = rows.map((row) => row.seeds.length);
   const each = allOneSeed(counts)
-    ? `each a system's one run (one seed, no spread: ${seeds})`
+    ? `each a system's one run ${oneSeedNote(seeds)}`
     : `each a system's mean ± std over its seeds (${seeds})` +
       singleRunNote(counts, "a single run: no std");
   const metrics = validation.length === 0
@@ -186,9 +179,7 @@ export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@
       "configuration, chosen on validation; the curve selects nothing.";
   const counts = curve.points.map((point) => point.seeds.length);
   const points = allOneSeed(counts)
-    ? `each point is the one run at that value (one seed, no spread, no error bar: ${
-      seeds.join("; ")
-    })`
+    ? `each point is the one run at that value ${oneSeedNote(seeds.join("; "), "error bar")}`
     : `each point is the mean over the seeds run at that value (${seeds.join("; ")}), its ` +
       `error bar one standard deviation${singleRunNote(counts, "one seed")}`;
   return `Demure-SASRec's ${metric} on ${curve.dataset} at each value of ${curve.parameter}, the ` +
@@ -217,8 +208,7 @@ export function attributionBarsCaption(
   );
   const counts = rows.map((row) => row.seeds.length);
   const bars = allOneSeed(counts)
-    ? `Each bar is the one run whose attribution was scored (one seed, no spread, no error bar: ` +
-      `${seeds})`
+    ? `Each bar is the one run whose attribution was scored ${oneSeedNote(seeds, "error bar")}`
     : `Each bar is the mean over the seeds whose runs were attributed (${seeds}), its error bar ` +
       `one standard deviation over them${singleRunNote(counts, "one seed")}`;
   return `${system} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
@@ -243,7 +233,7 @@ export function attributionTableCaption(
     results,
   );
   const each = allOneSeed(rows.map((row) => row.seeds.length))
-    ? `each from the one run whose attribution was scored (one seed, no spread: ${seeds}); ` +
+    ? `each from the one run whose attribution was scored ${oneSeedNote(seeds)}; ` +
       "seconds: the wall time of attributing"
     : `each the mean over the seeds whose runs were attributed (${seeds}); seconds: the mean ` +
       "wall time of attributing";
