@@ -343,24 +343,56 @@ export function attributedBatchCaption(protocol: AttributedBatchProtocol): strin
     `model and one batch (no spread over seeds). ${protocolCaption(parts)}`;
 }
 
+/**
+ * The caption of a figure or table of one attributed batch on a page that states the batch's
+ * model, batch and protocol once ({@linkcode attributedBatchCaption}, printed at `where`): `shows`
+ * (what the result is, in the notebook's words), then a pointer to that line and what the numbers
+ * rest on. Notebook 03 repeated that long protocol under its heatmap, its table of noise calls
+ * and above its three views (until 2026-12-07). A `shows` or `where` that is not a non-empty text
+ * is an error naming it.
+ *
+ * @example
+ * ```ts
+ * attributedBatchPartCaption("Planted role against the call", "the line above the heatmap");
+ * // "Planted role against the call. Model, batch and protocol: the line above the heatmap (one
+ * // model and one batch, no spread over seeds)."
+ * ```
+ */
+export function attributedBatchPartCaption(shows: string, where: string): string {
+  for (const [name, text] of [["shows", shows], ["where", where]]) {
+    if (typeof text !== "string" || text.trim() === "") {
+      throw new Error(
+        `attributedBatchPartCaption: ${name} ${JSON.stringify(text)} is not a non-empty text`,
+      );
+    }
+  }
+  const said = shows.trimEnd();
+  return `${said}${said.endsWith(".") ? "" : "."} Model, batch and protocol: ${where} (one ` +
+    "model and one batch, no spread over seeds).";
+}
+
 /** The views `buildContrastiveViews` makes of an attributed batch. */
 export type ContrastiveViewName = "anchor" | "positive" | "negative";
 
 /**
  * The caption of one of the three views' figures of an attributed batch, drawn one under the
  * other: what differs between them (which view, what 1 and 0 mean, the noise share), and a pointer
- * to the run, batch and protocol, which the notebook states once above the three
- * ({@linkcode attributedBatchCaption}). Notebook 03 repeated that long protocol under each of the
- * three figures (until 2026-12-07). A view name that is not one of the three, or a `rho` outside
- * (0, 1), is an error naming it.
+ * to `where` the page states the run, batch and protocol once
+ * ({@linkcode attributedBatchPartCaption}). Notebook 03 repeated that long protocol under each of
+ * the three figures (until 2026-12-07). A view name that is not one of the three, or a `rho`
+ * outside (0, 1), is an error naming it.
  *
  * @example
  * ```ts
- * contrastiveViewCaption("positive", 0.3);
+ * contrastiveViewCaption("positive", 0.3, "the line above the heatmap of section 1");
  * // "The positive view: 1 = the modality is fed to the fusion, 0 = hidden; ..."
  * ```
  */
-export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): string {
+export function contrastiveViewCaption(
+  view: ContrastiveViewName,
+  rho: number,
+  where: string,
+): string {
   const views: readonly string[] = ["anchor", "positive", "negative"];
   if (!views.includes(view)) {
     throw new Error(
@@ -370,7 +402,9 @@ export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): 
   if (typeof rho !== "number" || !(rho > 0 && rho < 1)) {
     throw new Error(`contrastiveViewCaption: rho ${String(rho)} is not in (0, 1)`);
   }
-  return `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
-    `bottom ρ = ${rho} of the user's (user, modality) scores. Model, batch and protocol: the ` +
-    "line above the three views.";
+  return attributedBatchPartCaption(
+    `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
+      `bottom ρ = ${rho} of the user's (user, modality) scores`,
+    where,
+  );
 }
