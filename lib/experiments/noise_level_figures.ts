@@ -137,14 +137,19 @@ export function noiseLevelGainFigure(
   if (paired.length === 0) return undefined;
   const x = paired.map((gain) => gain.fraction);
   const mean = paired.map((gain) => gain.stats.mean);
+  // One seed at every level: the line joins the dots and there is no band (its width is 0); a
+  // mean and a ± std band over one seed described what the figure does not draw.
+  const oneSeed = allOneSeed(paired.map((gain) => gain.seeds.length));
   const figure = differencePlot({
-    name: `mean over seeds`,
+    name: oneSeed ? "one run per level" : "mean over seeds",
     x,
     mean,
-    band: {
-      ...symmetricBand(mean, paired.map((gain) => gain.stats.std)),
-      name: "± 1 std over seeds",
-    },
+    ...(oneSeed ? {} : {
+      band: {
+        ...symmetricBand(mean, paired.map((gain) => gain.stats.std)),
+        name: "± 1 std over seeds",
+      },
+    }),
     points: {
       x: paired.flatMap((gain) => gain.differences.map(() => gain.fraction)),
       y: paired.flatMap((gain) => gain.differences),
@@ -157,9 +162,6 @@ export function noiseLevelGainFigure(
     xTitle: "share of noise modalities per user",
     yTitle: `difference in ${metric}`,
   });
-  // One seed at every level: the line joins the dots and there is no band (its width is 0); a
-  // mean and a ± std band over one seed described what the figure does not draw.
-  const oneSeed = allOneSeed(paired.map((gain) => gain.seeds.length));
   const spread = oneSeed
     ? `The line joins them, one run per noise level ${
       oneSeedNote(
@@ -255,13 +257,15 @@ export function noiseLevelCurvesFigure(
     );
     return { system, kept, missing: fractions.filter((_, index) => stats[index].n === 0) };
   });
+  // One seed at every drawn level: each point is that run, and no band is drawn (0 wide).
+  const oneSeed = allOneSeed(drawn.flatMap(({ kept }) => kept.map(({ n }) => n)));
   const series = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) => {
     const y = kept.map((point) => point.mean);
     return {
       name: system,
       x: kept.map((point) => point.fraction),
       y,
-      band: symmetricBand(y, kept.map((point) => point.std)),
+      ...(oneSeed ? {} : { band: symmetricBand(y, kept.map((point) => point.std)) }),
     };
   });
   if (series.length === 0) return undefined;
@@ -270,8 +274,6 @@ export function noiseLevelCurvesFigure(
   const counts = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) =>
     `${system} ${seedsPerFraction(kept.map(({ fraction, n }) => ({ fraction, n })))}`
   );
-  // One seed at every drawn level: each point is that run, and no band is drawn (0 wide).
-  const oneSeed = allOneSeed(drawn.flatMap(({ kept }) => kept.map(({ n }) => n)));
   const levels = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) =>
     `${system} at ${kept.map(({ fraction }) => fraction).join(", ")}`
   );

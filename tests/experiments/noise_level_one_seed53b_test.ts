@@ -2,8 +2,15 @@
  * The noise-level figures of one seed at every level (quick mode's pages) say each point is one run
  * with no spread, in the captions' one wording (`oneSeedNote`), instead of a mean over seeds and a
  * ± 1 std band that one seed cannot have: until 2026-12-07 they read "the line is the mean over
- * seeds and the band ± 1 standard deviation". Mixed and multi-seed levels keep that wording.
+ * seeds and the band ± 1 standard deviation", and the figures drew a 0-wide band with a legend
+ * entry ("± 1 std over seeds") and named the line "mean over seeds". Mixed and multi-seed levels
+ * keep that wording and band.
  */
+
+/** The legend names of a figure's traces. */
+function traceNames(figure: { data: unknown[] }): string[] {
+  return (figure.data as ScatterTrace[]).map((trace) => trace.name ?? "");
+}
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { NoiseLevelCurve } from "../../lib/experiments/experiment_views.ts";
 import { meanStd } from "../../lib/experiments/analyse.ts";
@@ -12,6 +19,7 @@ import {
   noiseLevelGainFigure,
 } from "../../lib/experiments/noise_level_figures.ts";
 import { allOneSeed, oneSeedNote } from "../../lib/experiments/protocol_caption.ts";
+import type { ScatterTrace } from "../../lib/viz/figure.ts";
 import { finishedRun } from "./_finished_run.ts";
 import { noiseLevelGain } from "./_noise_level_gain.ts";
 
@@ -34,10 +42,12 @@ Deno.test("oneSeedNote and allOneSeed: the one wording of a number that is one r
 });
 
 Deno.test("noiseLevelGainFigure: one seed at every level is one run per level, no band", () => {
-  const caption = noiseLevelGainFigure([
+  const section = noiseLevelGainFigure([
     noiseLevelGain(0.25, [0], [0.01]),
     noiseLevelGain(0.5, [0], [0.02]),
-  ])!.caption!;
+  ])!;
+  assertEquals(traceNames(section.figure), ["0 = no difference", "one seed", "one run per level"]);
+  const caption = section.caption!;
   assertStringIncludes(
     caption,
     "both trained with that seed on the same data. The line joins them, one run per noise level " +
@@ -52,10 +62,13 @@ Deno.test("noiseLevelGainFigure: one seed at every level is one run per level, n
 });
 
 Deno.test("noiseLevelGainFigure: a level of several seeds keeps the mean and ± std band", () => {
-  const caption = noiseLevelGainFigure([
+  const section = noiseLevelGainFigure([
     noiseLevelGain(0.25, [0], [0.01]),
     noiseLevelGain(0.5, [0, 1], [0.02, 0.03]),
-  ])!.caption!;
+  ])!;
+  assert(traceNames(section.figure).includes("± 1 std over seeds"));
+  assert(traceNames(section.figure).includes("mean over seeds"));
+  const caption = section.caption!;
   assertStringIncludes(caption, "The line is the mean over seeds and the band ± 1 standard");
   assertStringIncludes(caption, "seeds per noise level: 1 at 0.25, 2 at 0.5.");
   assertStringIncludes(caption, "a band that straddles the line means the seeds disagree");
@@ -80,10 +93,12 @@ function curve(system: string, seeds: [number, number]): NoiseLevelCurve {
 }
 
 Deno.test("noiseLevelCurvesFigure: one seed at every drawn level is one run per level, no band", () => {
-  const caption = noiseLevelCurvesFigure([
+  const section = noiseLevelCurvesFigure([
     curve("SASRec-MM", [1, 1]),
     curve("Demure-SASRec", [0, 1]),
-  ])!.caption!;
+  ])!;
+  assertEquals(traceNames(section.figure), ["SASRec-MM", "Demure-SASRec"], "no band traces");
+  const caption = section.caption!;
   assertStringIncludes(
     caption,
     "Each system's own test NDCG@10 at each share of noise modalities: the line joins its runs, " +
@@ -95,10 +110,12 @@ Deno.test("noiseLevelCurvesFigure: one seed at every drawn level is one run per 
 });
 
 Deno.test("noiseLevelCurvesFigure: a level of several seeds keeps the mean and ± std band", () => {
-  const caption = noiseLevelCurvesFigure([
+  const section = noiseLevelCurvesFigure([
     curve("SASRec-MM", [1, 2]),
     curve("Demure-SASRec", [1, 1]),
-  ])!.caption!;
+  ])!;
+  assertEquals(traceNames(section.figure).filter((name) => name.endsWith(" band")).length, 2);
+  const caption = section.caption!;
   assertStringIncludes(
     caption,
     "the line is the mean over seeds, the band ± 1 standard deviation (seeds per level: " +
