@@ -377,6 +377,7 @@ export {
 // cells in a notebook.
 export {
   attributedBatchCaption,
+  attributedBatchPartCaption,
   type AttributedBatchProtocol,
   attributionBarsCaption,
   attributionTableCaption,

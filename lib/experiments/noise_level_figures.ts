@@ -17,7 +17,7 @@ import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
 import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
 import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
-import { captionProtocolOf, protocolCaption } from "./protocol_caption.ts";
+import { allOneSeed, captionProtocolOf, oneSeedNote, protocolCaption } from "./protocol_caption.ts";
 
 /**
  * Options of {@linkcode noiseLevelGainFigure}. The labels come from the gains, which record what
@@ -137,14 +137,19 @@ export function noiseLevelGainFigure(
   if (paired.length === 0) return undefined;
   const x = paired.map((gain) => gain.fraction);
   const mean = paired.map((gain) => gain.stats.mean);
+  // One seed at every level: the line joins the dots and there is no band (its width is 0); a
+  // mean and a ± std band over one seed described what the figure does not draw.
+  const oneSeed = allOneSeed(paired.map((gain) => gain.seeds.length));
   const figure = differencePlot({
-    name: `mean over seeds`,
+    name: oneSeed ? "one run per level" : "mean over seeds",
     x,
     mean,
-    band: {
-      ...symmetricBand(mean, paired.map((gain) => gain.stats.std)),
-      name: "± 1 std over seeds",
-    },
+    ...(oneSeed ? {} : {
+      band: {
+        ...symmetricBand(mean, paired.map((gain) => gain.stats.std)),
+        name: "± 1 std over seeds",
+      },
+    }),
     points: {
       x: paired.flatMap((gain) => gain.differences.map(() => gain.fraction)),
       y: paired.flatMap((gain) => gain.differences),
@@ -157,15 +162,26 @@ export function noiseLevelGainFigure(
     xTitle: "share of noise modalities per user",
     yTitle: `difference in ${metric}`,
   });
+  const spread = oneSeed
+    ? `The line joins them, one run per noise level ${
+      oneSeedNote(
+        paired.map((gain) => `${gain.fraction}: ${seedList(gain.seeds)}`).join("; "),
+        "band",
+      )
+    }.`
+    : `The line is the mean over seeds and the band ± 1 standard deviation ` +
+      `of the differences (their spread, not a confidence interval); seeds per noise level: ` +
+      `${
+        seedsPerFraction(paired.map((gain) => ({ fraction: gain.fraction, n: gain.seeds.length })))
+      }.`;
+  const sign = oneSeed
+    ? "with one seed per level, nothing shows whether other seeds agree on the sign."
+    : "a band that straddles the line means the seeds disagree on the sign.";
   const caption = [
     `Each dot is one seed: ${system}'s ${metric} minus ${baseline}'s, both trained with that ` +
-    `seed on the same data. The line is the mean over seeds and the band ± 1 standard deviation ` +
-    `of the differences (their spread, not a confidence interval); seeds per noise level: ` +
-    `${
-      seedsPerFraction(paired.map((gain) => ({ fraction: gain.fraction, n: gain.seeds.length })))
-    }.`,
+    `seed on the same data. ${spread}`,
     `Above the dashed line ${system} is ahead. A gain that grows with the noise would rise from ` +
-    `left to right; a band that straddles the line means the seeds disagree on the sign.`,
+    `left to right; ${sign}`,
     ...gains.filter((gain) => gain.seeds.length === 0).map((gain) =>
       `Not drawn: noise level ${gain.fraction}, no seed at which both finished.`
     ),
@@ -241,13 +257,15 @@ export function noiseLevelCurvesFigure(
     );
     return { system, kept, missing: fractions.filter((_, index) => stats[index].n === 0) };
   });
+  // One seed at every drawn level: each point is that run, and no band is drawn (0 wide).
+  const oneSeed = allOneSeed(drawn.flatMap(({ kept }) => kept.map(({ n }) => n)));
   const series = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) => {
     const y = kept.map((point) => point.mean);
     return {
       name: system,
       x: kept.map((point) => point.fraction),
       y,
-      band: symmetricBand(y, kept.map((point) => point.std)),
+      ...(oneSeed ? {} : { band: symmetricBand(y, kept.map((point) => point.std)) }),
     };
   });
   if (series.length === 0) return undefined;
@@ -256,9 +274,16 @@ export function noiseLevelCurvesFigure(
   const counts = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) =>
     `${system} ${seedsPerFraction(kept.map(({ fraction, n }) => ({ fraction, n })))}`
   );
+  const levels = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) =>
+    `${system} at ${kept.map(({ fraction }) => fraction).join(", ")}`
+  );
   const caption = [
-    `Each system's own ${metric} at each share of noise modalities: the line is the mean over ` +
-    `seeds, the band ± 1 standard deviation (seeds per level: ${counts.join("; ")}).`,
+    `Each system's own ${metric} at each share of noise modalities: ` +
+    (oneSeed
+      ? `the line joins its runs, one per level ${oneSeedNote(levels.join("; "), "band")}.`
+      : `the line is the mean over seeds, the band ± 1 standard deviation (seeds per level: ${
+        counts.join("; ")
+      }).`),
     `It gives the scale for the gain figure: how much harder the task gets as the noise grows, ` +
     `against which a difference between the systems is small or large.`,
     ...drawn.filter(({ missing }) => missing.length > 0).map(({ system, missing }) =>

@@ -272,8 +272,30 @@ export const AGGREGATE_WORDS: Readonly<Record<CaptionProtocol["aggregate"], stri
   "mean": "each number a mean over them, no ± std (per-user values averaged over the seeds)",
 };
 
+/**
+ * Whether every count of `seedCounts` is one seed (and there is a count): a caption then says its
+ * numbers are each one run ({@linkcode oneSeedNote}) instead of a mean ± std over seeds. Quick
+ * mode's pages read "a mean ± std over its seeds (seed 0) (none for a single run: no std)" and the
+ * noise-level figures "the line is the mean over seeds and the band ± 1 standard deviation" until
+ * 2026-12-07.
+ */
+export function allOneSeed(seedCounts: readonly number[]): boolean {
+  return seedCounts.length > 0 && seedCounts.every((n) => n === 1);
+}
+
+/**
+ * The one wording of "each number is one run": "(one seed, no spread, no error bar: Pop seed 0;
+ * SASRec-MM seed 0)". `undrawn` names what a figure of a spread would draw and this one has none
+ * of ("error bar", "band"; left out for a table); `seeds` says which seeds (left out: the protocol
+ * sentence names them).
+ */
+export function oneSeedNote(seeds?: string, undrawn?: string): string {
+  return `(one seed, no spread${undrawn === undefined ? "" : `, no ${undrawn}`}` +
+    `${seeds === undefined ? "" : `: ${seeds}`})`;
+}
+
 /** How a caption of a mean ± std says it rests on one seed. */
-const ONE_SEED_WORDS = "one run per number, no mean ± std (one seed, no spread)";
+const ONE_SEED_WORDS = `one run per number, no mean ± std ${oneSeedNote()}`;
 
 /**
  * The protocol as the closing sentences of a caption: "Protocol. Data: .... Split: .... Loss:

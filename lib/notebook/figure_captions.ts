@@ -16,8 +16,10 @@
 import type { AttributionSummary, SystemSummary } from "../experiments/analyse.ts";
 import type { SensitivityCurve } from "../experiments/experiment_views.ts";
 import {
+  allOneSeed,
   type CaptionProtocol,
   captionProtocolOf,
+  oneSeedNote,
   protocolCaption,
   resultOfSource,
   type ResultSource,
@@ -40,15 +42,6 @@ export function seedsText(seeds: readonly number[]): string {
  */
 function singleRunNote(seedCounts: readonly number[], what: string): string {
   return seedCounts.some((n) => n === 1) ? ` (none for ${what})` : "";
-}
-
-/**
- * Whether every count of `seedCounts` is one seed: then a caption says "one seed, no spread"
- * instead of a mean ± std over seeds (quick mode's pages read "a mean ± std over its seeds (seed
- * 0) (none for a single run: no std)" until 2026-12-07).
- */
-function allOneSeed(seedCounts: readonly number[]): boolean {
-  return seedCounts.length > 0 && seedCounts.every((n) => n === 1);
 }
 
 /**
@@ -111,7 +104,7 @@ export function systemsBarsCaption(
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   const counts = rows.map((row) => row.seeds.length);
   const bars = allOneSeed(counts)
-    ? `each bar is a system's one run (one seed, no spread, no error bar: ${seeds})`
+    ? `each bar is a system's one run ${oneSeedNote(seeds, "error bar")}`
     : `each bar is a system's mean over its seeds (${seeds}), its error bar one standard ` +
       `deviation over them${singleRunNote(counts, "a single run")}`;
   return `Test ${listText(metrics)} on ${dataset}: ${bars}. ` +
@@ -141,7 +134,7 @@ export function systemsTableCaption(
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   const counts = rows.map((row) => row.seeds.length);
   const each = allOneSeed(counts)
-    ? `each a system's one run (one seed, no spread: ${seeds})`
+    ? `each a system's one run ${oneSeedNote(seeds)}`
     : `each a system's mean ± std over its seeds (${seeds})` +
       singleRunNote(counts, "a single run: no std");
   const metrics = validation.length === 0
@@ -186,9 +179,7 @@ export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@
       "configuration, chosen on validation; the curve selects nothing.";
   const counts = curve.points.map((point) => point.seeds.length);
   const points = allOneSeed(counts)
-    ? `each point is the one run at that value (one seed, no spread, no error bar: ${
-      seeds.join("; ")
-    })`
+    ? `each point is the one run at that value ${oneSeedNote(seeds.join("; "), "error bar")}`
     : `each point is the mean over the seeds run at that value (${seeds.join("; ")}), its ` +
       `error bar one standard deviation${singleRunNote(counts, "one seed")}`;
   return `Demure-SASRec's ${metric} on ${curve.dataset} at each value of ${curve.parameter}, the ` +
@@ -217,8 +208,7 @@ export function attributionBarsCaption(
   );
   const counts = rows.map((row) => row.seeds.length);
   const bars = allOneSeed(counts)
-    ? `Each bar is the one run whose attribution was scored (one seed, no spread, no error bar: ` +
-      `${seeds})`
+    ? `Each bar is the one run whose attribution was scored ${oneSeedNote(seeds, "error bar")}`
     : `Each bar is the mean over the seeds whose runs were attributed (${seeds}), its error bar ` +
       `one standard deviation over them${singleRunNote(counts, "one seed")}`;
   return `${system} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
@@ -243,7 +233,7 @@ export function attributionTableCaption(
     results,
   );
   const each = allOneSeed(rows.map((row) => row.seeds.length))
-    ? `each from the one run whose attribution was scored (one seed, no spread: ${seeds}); ` +
+    ? `each from the one run whose attribution was scored ${oneSeedNote(seeds)}; ` +
       "seconds: the wall time of attributing"
     : `each the mean over the seeds whose runs were attributed (${seeds}); seconds: the mean ` +
       "wall time of attributing";
@@ -353,24 +343,56 @@ export function attributedBatchCaption(protocol: AttributedBatchProtocol): strin
     `model and one batch (no spread over seeds). ${protocolCaption(parts)}`;
 }
 
+/**
+ * The caption of a figure or table of one attributed batch on a page that states the batch's
+ * model, batch and protocol once ({@linkcode attributedBatchCaption}, printed at `where`): `shows`
+ * (what the result is, in the notebook's words), then a pointer to that line and what the numbers
+ * rest on. Notebook 03 repeated that long protocol under its heatmap, its table of noise calls
+ * and above its three views (until 2026-12-07). A `shows` or `where` that is not a non-empty text
+ * is an error naming it.
+ *
+ * @example
+ * ```ts
+ * attributedBatchPartCaption("Planted role against the call", "the line above the heatmap");
+ * // "Planted role against the call. Model, batch and protocol: the line above the heatmap (one
+ * // model and one batch, no spread over seeds)."
+ * ```
+ */
+export function attributedBatchPartCaption(shows: string, where: string): string {
+  for (const [name, text] of [["shows", shows], ["where", where]]) {
+    if (typeof text !== "string" || text.trim() === "") {
+      throw new Error(
+        `attributedBatchPartCaption: ${name} ${JSON.stringify(text)} is not a non-empty text`,
+      );
+    }
+  }
+  const said = shows.trimEnd();
+  return `${said}${said.endsWith(".") ? "" : "."} Model, batch and protocol: ${where} (one ` +
+    "model and one batch, no spread over seeds).";
+}
+
 /** The views `buildContrastiveViews` makes of an attributed batch. */
 export type ContrastiveViewName = "anchor" | "positive" | "negative";
 
 /**
  * The caption of one of the three views' figures of an attributed batch, drawn one under the
  * other: what differs between them (which view, what 1 and 0 mean, the noise share), and a pointer
- * to the run, batch and protocol, which the notebook states once above the three
- * ({@linkcode attributedBatchCaption}). Notebook 03 repeated that long protocol under each of the
- * three figures (until 2026-12-07). A view name that is not one of the three, or a `rho` outside
- * (0, 1), is an error naming it.
+ * to `where` the page states the run, batch and protocol once
+ * ({@linkcode attributedBatchPartCaption}). Notebook 03 repeated that long protocol under each of
+ * the three figures (until 2026-12-07). A view name that is not one of the three, or a `rho`
+ * outside (0, 1), is an error naming it.
  *
  * @example
  * ```ts
- * contrastiveViewCaption("positive", 0.3);
+ * contrastiveViewCaption("positive", 0.3, "the line above the heatmap of section 1");
  * // "The positive view: 1 = the modality is fed to the fusion, 0 = hidden; ..."
  * ```
  */
-export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): string {
+export function contrastiveViewCaption(
+  view: ContrastiveViewName,
+  rho: number,
+  where: string,
+): string {
   const views: readonly string[] = ["anchor", "positive", "negative"];
   if (!views.includes(view)) {
     throw new Error(
@@ -380,7 +402,9 @@ export function contrastiveViewCaption(view: ContrastiveViewName, rho: number): 
   if (typeof rho !== "number" || !(rho > 0 && rho < 1)) {
     throw new Error(`contrastiveViewCaption: rho ${String(rho)} is not in (0, 1)`);
   }
-  return `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
-    `bottom ρ = ${rho} of the user's (user, modality) scores. Model, batch and protocol: the ` +
-    "line above the three views.";
+  return attributedBatchPartCaption(
+    `The ${view} view: 1 = the modality is fed to the fusion, 0 = hidden; the noise is the ` +
+      `bottom ρ = ${rho} of the user's (user, modality) scores`,
+    where,
+  );
 }

@@ -31,6 +31,7 @@ export {
 } from "./display.ts";
 export {
   attributedBatchCaption,
+  attributedBatchPartCaption,
   type AttributedBatchProtocol,
   attributionBarsCaption,
   attributionTableCaption,

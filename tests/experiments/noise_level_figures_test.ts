@@ -221,7 +221,8 @@ Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not d
     },
   ];
   const caption = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!.caption!;
-  assertStringIncludes(caption, "(seeds per level: Demure-SASRec 1 at 0.25).");
+  // One seed at the one drawn level: said as one run (noise_level_one_seed53b_test), SASRec-MM not in it.
+  assertStringIncludes(caption, "(one seed, no spread, no band: Demure-SASRec at 0.25).");
   assertStringIncludes(caption, "Not drawn: SASRec-MM at 0.25, 0.5 (no finished run).");
   assertStringIncludes(caption, "Not drawn: Demure-SASRec at 0.5 (no finished run).");
 });

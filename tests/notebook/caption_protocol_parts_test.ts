@@ -147,7 +147,9 @@ const NO_RESULT_CAPTION: Record<string, string> = {
   modalityCoverageTable: "describes a dataset's modalities (no result)",
   rowsTable: "turns rows into columns; no caption",
   contrastiveViewCaption: "what differs between the three views' figures; their protocol is " +
-    "attributedBatchCaption's, stated once above them (notebook 03)",
+    "attributedBatchCaption's, stated once on the page (notebook 03, above section 1's heatmap)",
+  attributedBatchPartCaption: "what a result of the attributed batch shows and a pointer to " +
+    "attributedBatchCaption's line, stated once on the page (notebook 03)",
 };
 
 Deno.test("every caption builder exported from mod.ts has a row here", () => {
@@ -234,7 +236,9 @@ function displayedCalls(notebook: string): string[] {
 /**
  * What a displayed result's caption is built with: a library caption builder, a variable holding
  * one (notebook 05's `modelCaption`, 03's `batchCaption`, 07's `protocolOf`), or a figure section's
- * own caption. A dataset's statistics tables describe data, not results.
+ * own caption. A dataset's statistics tables describe data, not results. Notebook 03 prints
+ * `batchCaption` once and its results point to it (`attributedBatchPartCaption`;
+ * batch_protocol_once53b_test checks the line is there).
  */
 const LIBRARY_CAPTION =
   /\bnoiseLevelTable\(|\b\w+Caption\(|\bmodelCaption\b|\bbatchCaption\b|\.caption\b|\bprotocolOf\(|evaluationProtocolText\(|protocolCaption\(|statisticsTable\(|modalityCoverageTable\(/;
