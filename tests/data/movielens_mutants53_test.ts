@@ -2,8 +2,9 @@
  * Mutation-testing gaps of loadMovieLens (lib/data/movielens/load.ts) on the small hand-written
  * folder of tests/data/_movielens_small.ts: each case failed to notice one changed line.
  */
-import { assertStringIncludes } from "@std/assert";
-import { assertRefused } from "./_movielens_small.ts";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
+import { assertRefused, loadSmall, SMALL } from "./_movielens_small.ts";
 
 Deno.test("loadMovieLens: a timestamp in decimal digits past the largest double is refused, not read as Infinity", async () => {
   // A rating of 1e999 is refused by the star scale as well; a timestamp has no range, so only
@@ -15,4 +16,16 @@ Deno.test("loadMovieLens: a timestamp in decimal digits past the largest double 
     "timestamp",
   ]);
   assertStringIncludes(error.detail, 'not a finite number: "1e999"');
+});
+
+Deno.test("loadMovieLens: an empty title or year is NA: a placeholder title, the year modality missing", async () => {
+  // Movie 3 with neither title nor year: an empty title was kept as a title "" (no placeholder),
+  // an empty year read as year 0 (a present, earliest bucket).
+  const items = (SMALL["items.csv"] as string).replace("3,Old,1950,", "3,,,");
+  const dataset = await loadSmall({ "items.csv": items });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.itemTitles, ["Heat", "Red Dawn", "movie 3 (title NA)"]);
+  const year = dataset.modalities.find((modality) => modality.name === "year")!;
+  assertEquals(Array.from(year.present), [1, 1, 0]);
+  assertEquals(Array.from(year.values.subarray(2 * year.dim)), new Array(year.dim).fill(0));
 });
