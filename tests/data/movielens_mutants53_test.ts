@@ -29,3 +29,11 @@ Deno.test("loadMovieLens: an empty title or year is NA: a placeholder title, the
   assertEquals(Array.from(year.present), [1, 1, 0]);
   assertEquals(Array.from(year.values.subarray(2 * year.dim)), new Array(year.dim).fill(0));
 });
+
+Deno.test("loadMovieLens: the preprocessing line states the star range every rating was checked against", async () => {
+  const dataset = await loadSmall();
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.metadata.preprocessing, [
+    "every rating (0.5-5 stars) kept as an implicit interaction",
+  ]);
+});
