@@ -154,3 +154,21 @@ Deno.test("plantedInterestShare: the flat array is user-major (user * modalities
   } as unknown as PlantedTruth;
   assertEquals(plantedInterestShare(truth), [1, 0]);
 });
+
+Deno.test("topItemsInteractionShare: a fractional percent whose item count is whole takes that many items", () => {
+  // 5,000 items, item k rated once more than item k - 1 from item 4,980 on (the others once):
+  // 0.14 % of 5,000 is exactly 7 items, though 0.14 × 5000 / 100 is 7.000000000000001 in floating
+  // point, which rounded up took an eighth (until session 53). 0.15 % is 7.5: rounded up, 8 items.
+  const counts = Array.from({ length: 5000 }, (_, k) => (k < 4980 ? 1 : k - 4978));
+  const items = {
+    name: "five-thousand",
+    numItems: 5000,
+    sequences: [Int32Array.from(counts.flatMap((count, k) => Array(count).fill(k)))],
+  } as unknown as typeof dataset;
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  const topSum = (n: number) =>
+    [...counts].sort((a, b) => b - a).slice(0, n).reduce((sum, count) => sum + count, 0);
+  assertEquals((0.14 * 5000) / 100 > 7, true);
+  assertEquals(topItemsInteractionShare(items, 0.14), topSum(7) / total);
+  assertEquals(topItemsInteractionShare(items, 0.15), topSum(8) / total);
+});
