@@ -15,6 +15,7 @@
  */
 import type { EpochProgress } from "../train/progress.ts";
 import {
+  checkBoolean,
   checkOptionalFunction,
   checkSettingNames,
   SettingError,
@@ -24,6 +25,7 @@ import type { ExperimentPlan, PlannedCell, PlanPlace } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
 import { type CellOutcome, runPlan } from "./run_plan.ts";
+import { OtherSettingsStoredError, withWayOut } from "./other_settings_guard.ts";
 
 /** A planned cell with its stored result. */
 export interface FinishedCell {
@@ -51,6 +53,15 @@ export interface EnsureCellsOptions {
   onEpoch?: (cell: PlannedCell, progress: EpochProgress, place: PlanPlace) => void;
   /** Each cell runPlan is done with now, and how (runPlan's `onCellDone`). */
   onCellDone?: (cell: PlannedCell, outcome: CellOutcome) => void;
+  /**
+   * Compute again the chosen cells stored in `resultsDir` with other settings (a ranking, a
+   * trainer or model setting changed since), replacing those finished results. Default false:
+   * such a call is refused before anything is trained or written (`OtherSettingsStoredError`,
+   * naming the folder, how many cells, a few keys and what differs), as `runPlan` refuses it: a
+   * notebook that changed an option and computed its cells with `DEMURE_RERUN=1` overwrote every
+   * finished cell of the earlier settings. Give such a plan a `resultsDir` of its own instead.
+   */
+  replaceOtherSettings?: boolean;
 }
 
 /** Every option of {@linkcode EnsureCellsOptions}: any other name is refused. */
@@ -60,6 +71,7 @@ const ENSURE_CELLS_OPTION_NAMES: SettingNames<EnsureCellsOptions> = Object.freez
   log: true,
   onEpoch: true,
   onCellDone: true,
+  replaceOtherSettings: true,
 });
 
 /**
@@ -83,6 +95,9 @@ function checkEnsureCellsOptions(options: EnsureCellsOptions): void {
   for (const name of ["log", "onEpoch", "onCellDone"] as const) {
     const value: unknown = options[name];
     checkOptionalFunction(`EnsureCellsOptions.${name}`, value);
+  }
+  if (options.replaceOtherSettings !== undefined) {
+    checkBoolean("EnsureCellsOptions.replaceOtherSettings", options.replaceOtherSettings);
   }
 }
 
@@ -109,15 +124,24 @@ export async function ensureCells(
     !stored.has(cell.key) && (typeof compute === "function" ? compute(cell) : compute)
   );
   if (toCompute.length > 0) {
-    await runPlan({ ...plan, cells: toCompute }, {
-      resultsDir: options.resultsDir,
-      log,
-      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
-      ...(options.onCellDone ? { onCellDone: options.onCellDone } : {}),
-      // A chosen cell stored with other settings is computed again, as this function promises
-      // (`compute` chose it, by key): runPlan's guard is for a whole plan run in place.
-      replaceOtherSettings: true,
-    });
+    try {
+      await runPlan({ ...plan, cells: toCompute }, {
+        resultsDir: options.resultsDir,
+        log,
+        ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+        ...(options.onCellDone ? { onCellDone: options.onCellDone } : {}),
+        // runPlan's guard: a chosen cell stored with other settings is refused before anything
+        // is trained or written, unless asked for (until 2026-12-08 always replaced).
+        replaceOtherSettings: options.replaceOtherSettings === true,
+      });
+    } catch (error) {
+      if (!(error instanceof OtherSettingsStoredError)) throw error;
+      throw withWayOut(
+        error,
+        "Give this plan a resultsDir of its own, or pass replaceOtherSettings: true to " +
+          "ensureCells to compute them again and replace those results",
+      );
+    }
   }
   const finished = toCompute.length > 0 ? finishedCells(plan, options.resultsDir) : stored;
   const found: FinishedCell[] = [];

@@ -22,21 +22,40 @@ const DIFFERENCES_NAMED = 3;
 
 /**
  * Thrown by `runPlan` (before anything is trained or written) when cells it would train are stored
- * in its results folder with other settings and `replaceOtherSettings` is not set.
+ * in its results folder with other settings and `replaceOtherSettings` is not set; by `ensureCells`
+ * and `ensureCellsInNotebook` too, its `message` naming their own ways out
+ * ({@linkcode withWayOut}).
  */
 export class OtherSettingsStoredError extends Error {
   /** Always `"OtherSettingsStoredError"`. */
   override name = "OtherSettingsStoredError";
-  /** The refusal of `keys` in `resultsDir`, with `message` naming the ways out. */
+  /** The refusal of `keys` in `resultsDir`: `found`, then `wayOut` in the message. */
   constructor(
     /** The results folder. */
     readonly resultsDir: string,
     /** The keys of the cells that training would replace. */
     readonly keys: readonly string[],
-    message: string,
+    /** What is stored: the folder, how many cells, a few keys and what differs. */
+    readonly found: string,
+    /** The ways out, as the caller that refused names them (a sentence). */
+    wayOut: string,
   ) {
-    super(message);
+    super(
+      `${found}. Training them would replace those finished results. ${wayOut}. ` +
+        "Nothing was trained or written",
+    );
   }
+}
+
+/**
+ * `error` with its ways out said for another caller (`ensureCells`, a notebook), whose option or
+ * folder argument is the one to name: its folder, keys and what was found kept.
+ */
+export function withWayOut(
+  error: OtherSettingsStoredError,
+  wayOut: string,
+): OtherSettingsStoredError {
+  return new OtherSettingsStoredError(error.resultsDir, error.keys, error.found, wayOut);
 }
 
 /**
@@ -87,9 +106,9 @@ export function checkNoOtherSettingsReplaced(
     `${resultsDir}: ${
       replaced.length === 1 ? "1 cell" : `${replaced.length} of the cells`
     } this plan would train ${replaced.length === 1 ? "is" : "are"} stored there with ` +
-      `other settings: ${named}${differ}. Training them would replace those finished results. ` +
-      "Give this plan a resultsDir of its own, or pass replaceOtherSettings: true to runPlan to " +
-      "train them again and replace those results. Nothing was trained or written",
+      `other settings: ${named}${differ}`,
+    "Give this plan a resultsDir of its own, or pass replaceOtherSettings: true to runPlan to " +
+      "train them again and replace those results",
   );
 }
 

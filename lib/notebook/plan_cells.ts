@@ -10,6 +10,7 @@
  */
 import { envFlag } from "../util/env_flag.ts";
 import {
+  checkBoolean,
   checkOptionalFunction,
   checkOptionalText,
   checkSettingNames,
@@ -18,6 +19,7 @@ import {
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
+import { OtherSettingsStoredError, withWayOut } from "../experiments/other_settings_guard.ts";
 import { cellFilter, cellsOf } from "../experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../experiments/plan_types.ts";
 import { planOfResults } from "../experiments/selection_record.ts";
@@ -98,11 +100,14 @@ function checkNotebookCellsOptions(
     options.quickCompute,
     "a function of a PlannedCell (true: compute it)",
   );
+  const replace: unknown = (options as NotebookCellsOptions).replaceOtherSettings;
+  if (replace !== undefined) checkBoolean(`${where}.replaceOtherSettings`, replace);
 }
 
 const NOTEBOOK_CELLS_OPTION_NAMES: SettingNames<NotebookCellsOptions> = Object.freeze({
   quickCompute: true,
   resultsDir: true,
+  replaceOtherSettings: true,
 });
 
 const NOTEBOOK_CELL_MODEL_OPTION_NAMES: SettingNames<NotebookCellModelOptions> = Object.freeze({
@@ -123,6 +128,12 @@ export interface NotebookCellsOptions {
    * {@linkcode notebookPlan} was given: give it the same one.
    */
   resultsDir?: string;
+  /**
+   * Compute again the cells to compute that `resultsDir` holds with other settings (an option of
+   * the plan changed since), replacing those finished results (`EnsureCellsOptions`). Default
+   * false: refused before anything is trained or written, the error naming the ways out.
+   */
+  replaceOtherSettings?: boolean;
 }
 
 /**
@@ -169,6 +180,10 @@ export async function ensureCellsInNotebook(
     log: progress.log,
     onEpoch: progress.onEpoch,
     onCellDone: progress.onCellDone,
+    replaceOtherSettings: options.replaceOtherSettings === true,
+  }).catch((error) => {
+    if (!(error instanceof OtherSettingsStoredError)) throw error;
+    throw withWayOut(error, otherSettingsWayOut(plan, resultsDir));
   });
   await progress.done();
   // Silent when every cell is there: the line would sit on every rendered page, the report
@@ -184,6 +199,18 @@ export async function ensureCellsInNotebook(
     console.log(missingCellsLine(missing.length, reproduce));
   }
   return found;
+}
+
+/**
+ * A notebook's ways out of cells stored with other settings: the plan's own results folder (given
+ * to both calls), or the option that replaces them.
+ */
+function otherSettingsWayOut(plan: ExperimentPlan, resultsDir: string): string {
+  const mode = JSON.stringify(plan.mode);
+  return "Give this plan a results folder of its own, to both calls: " +
+    `\`notebookPlan(${mode}, dir)\` and \`ensureCellsInNotebook(plan, cells, { resultsDir: dir })\`; ` +
+    "or pass `{ replaceOtherSettings: true }` to ensureCellsInNotebook to compute them again " +
+    `and replace those results in ${shownFolder(resultsDir)}`;
 }
 
 /**

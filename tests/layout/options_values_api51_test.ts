@@ -176,7 +176,7 @@ const AUDITED: Readonly<Record<string, Audited>> = {
   },
   NotebookCellsOptions: {
     call: (o) => ensureCellsInNotebook(emptyPlan, [], o as never),
-    kinds: { quickCompute: "function", resultsDir: "text" },
+    kinds: { quickCompute: "function", resultsDir: "text", replaceOtherSettings: "boolean" },
   },
   NotebookCellModelOptions: {
     call: (o) => notebookCellModel(emptyPlan, planExperiments("quick").cells[0], o as never),
@@ -224,6 +224,7 @@ const AUDITED: Readonly<Record<string, Audited>> = {
       log: "function",
       onEpoch: "function",
       onCellDone: "function",
+      replaceOtherSettings: "boolean",
     },
   },
   CurrentSelectionOptions: {
