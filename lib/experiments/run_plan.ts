@@ -50,6 +50,7 @@ import type { SelectedConfigurations } from "./selection.ts";
 import { settledSelectionOf, writeSelection } from "./selection_record.ts";
 import { checkNoOtherSettingsReplaced } from "./other_settings_guard.ts";
 import { PlanPlaceCount } from "./_plan_place_count.ts";
+import { FinishedCellTexts } from "./_finished_cell_texts.ts";
 import {
   cellStoreOf,
   checkStoredData,
@@ -498,6 +499,8 @@ class CellLoop {
   #done = 0;
   /** Counts the plan's finished cells for {@linkcode #place}, each cell file read once. */
   readonly #placeCount: PlanPlaceCount;
+  /** Whether a cell is finished, for {@linkcode #runnable}: each changed cell file parsed once. */
+  readonly #finishedCells: FinishedCellTexts;
 
   constructor(
     start: ExperimentPlan,
@@ -514,6 +517,7 @@ class CellLoop {
     this.#options = options;
     this.#context = context;
     this.#placeCount = new PlanPlaceCount(context.store);
+    this.#finishedCells = new FinishedCellTexts(context.store);
   }
 
   /** Runs cells until none is runnable here (and, with `waitForOthers`, none is held elsewhere). */
@@ -545,13 +549,16 @@ class CellLoop {
       `${this.handedOver.length} handed over (taken over by another process while they ran here)`;
   }
 
-  /** The cells that can run now: not waiting, skipped, failed or finished. */
+  /**
+   * The cells that can run now: not waiting, skipped, failed or finished (by any process: each
+   * file read again, parsed again only when changed, {@linkcode FinishedCellTexts}).
+   */
   #runnable(): PlannedCell[] {
     const current = this.current;
     return current.cells.filter((cell) =>
       !cell.waitsFor && !this.#skipped.has(cell.key) &&
       !this.failed.some((f) => f.key === cell.key) &&
-      !isFinished(this.#context.store, current, cell)
+      !this.#finishedCells.isFinished(current, cell)
     );
   }
 

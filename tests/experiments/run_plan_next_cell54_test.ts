@@ -10,7 +10,9 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { cellsDirectory, isFinished, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { FinishedCellTexts } from "../../lib/experiments/_finished_cell_texts.ts";
+import { withDenoStandIns } from "../_deno_stand_ins.ts";
 import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { OtherSettingsStoredError } from "../../lib/experiments/other_settings_guard.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -191,4 +193,140 @@ Deno.test("runPlan: a cell that waits for a selection runs here once another pro
   }, (finishedHere) => {
     assertEquals(finishedHere, [pop.key, waiting.key]);
   });
+});
+
+/** What `finished` and `isFinished` say of `cell` (an error's message where it throws). */
+function bothSay(
+  finished: FinishedCellTexts,
+  store: ResultStore,
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): [unknown, unknown] {
+  const say = (ask: () => boolean) => {
+    try {
+      return ask();
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  return [say(() => finished.isFinished(plan, cell)), say(() => isFinished(store, plan, cell))];
+}
+
+Deno.test("FinishedCellTexts says what isFinished says of each cell file, as it changes, its errors included", () => {
+  const plan = quickPlanWithoutTraining();
+  const [cell, other] = plan.cells;
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    const finished = new FinishedCellTexts(store);
+    const path = store.pathOf(cell.key);
+    const record = (fields: Record<string, unknown>) =>
+      JSON.stringify({ key: cell.key, settings: settingsOf(plan, cell), ...fields }, null, 1);
+    const says = (expected: boolean | string) => {
+      // Twice: once parsed, once from the text last parsed.
+      for (let ask = 0; ask < 2; ask++) {
+        const [cached, read] = bothSay(finished, store, plan, cell);
+        assertEquals(read, expected);
+        assertEquals(cached, read);
+      }
+    };
+    says(false);
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    says(true);
+    store.put(cell.key, { ...settingsOf(plan, cell), seed: cell.seed + 1 }, storedCellResult());
+    says(false);
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    says(true);
+    const message = (text: string) => {
+      Deno.writeTextFileSync(path, text);
+      return bothSay(finished, store, plan, cell)[1] as string;
+    };
+    for (
+      const text of [
+        "{ cut short",
+        "null",
+        "[1]",
+        JSON.stringify({ key: other.key, settings: settingsOf(plan, cell), result: {} }),
+        record({ result: { ...storedCellResult(), valid: "none" } }),
+      ]
+    ) {
+      const expected = message(text);
+      assertEquals(typeof expected, "string", text);
+      says(expected);
+    }
+    Deno.removeSync(path);
+    says(false);
+    // The plan's settings of the cell changed (a selection refreshed): compared again.
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    says(true);
+    const replanned = { ...plan, cells: [{ ...cell, seed: cell.seed + 1 }, other] };
+    assertEquals(bothSay(finished, store, replanned, replanned.cells[0]), [false, false]);
+    says(true);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("FinishedCellTexts: a file rewritten in place to its size and modification time is parsed again", () => {
+  const plan = quickPlanWithoutTraining();
+  const [cell] = plan.cells;
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    const path = store.pathOf(cell.key);
+    const when = new Date("2026-01-01T00:00:00Z");
+    Deno.utimeSync(path, when, when);
+    const finished = new FinishedCellTexts(store);
+    assertEquals(finished.isFinished(plan, cell), true);
+    // Another seed of the same length, written into the same inode, its times put back (`cp -p`).
+    const stored = JSON.parse(Deno.readTextFileSync(path));
+    stored.settings.seed = cell.seed === 0 ? 1 : 0;
+    const before = Deno.statSync(path);
+    Deno.writeTextFileSync(path, JSON.stringify(stored, null, 1));
+    Deno.utimeSync(path, when, when);
+    const after = Deno.statSync(path);
+    assertEquals([after.ino, after.size, after.mtime], [before.ino, before.size, before.mtime]);
+    assertEquals(bothSay(finished, store, plan, cell), [false, false]);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("FinishedCellTexts reads each file every time but parses an unchanged one once", () => {
+  const plan = quickPlanWithoutTraining();
+  const [a, b] = plan.cells;
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    store.put(a.key, settingsOf(plan, a), storedCellResult());
+    store.put(b.key, settingsOf(plan, b), storedCellResult());
+    const finished = new FinishedCellTexts(store);
+    const { readTextFileSync } = Deno;
+    const parse = JSON.parse;
+    const counted = (body: () => void): [number, number] => {
+      let reads = 0;
+      let parses = 0;
+      JSON.parse = (text: string, reviver?: never) => (parses++, parse(text, reviver));
+      try {
+        withDenoStandIns({
+          readTextFileSync: ((
+            path: string | URL,
+          ) => (reads++, readTextFileSync(path))) as typeof Deno.readTextFileSync,
+        }, body);
+      } finally {
+        JSON.parse = parse;
+      }
+      return [reads, parses];
+    };
+    const askBoth = () => {
+      assertEquals([finished.isFinished(plan, a), finished.isFinished(plan, b)], [true, true]);
+    };
+    assertEquals(counted(askBoth), [2, 2]);
+    assertEquals(counted(askBoth), [2, 0]);
+    store.put(b.key, settingsOf(plan, b), storedCellResult(ELSEWHERE));
+    assertEquals(counted(askBoth), [2, 1]);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
 });
