@@ -20,6 +20,9 @@ const KEYS_NAMED = 3;
 /** How many differing settings the error names. */
 const DIFFERENCES_NAMED = 3;
 
+/** The end of a refusal raised before anything was trained or written. */
+const NOTHING_DONE = "Nothing was trained or written";
+
 /**
  * Thrown by `runPlan` (before anything is trained or written) when cells it would train are stored
  * in its results folder with other settings and `replaceOtherSettings` is not set; by `ensureCells`
@@ -29,7 +32,7 @@ const DIFFERENCES_NAMED = 3;
 export class OtherSettingsStoredError extends Error {
   /** Always `"OtherSettingsStoredError"`. */
   override name = "OtherSettingsStoredError";
-  /** The refusal of `keys` in `resultsDir`: `found`, then `wayOut` in the message. */
+  /** The refusal of `keys` in `resultsDir`: `found`, `wayOut`, then `done` in the message. */
   constructor(
     /** The results folder. */
     readonly resultsDir: string,
@@ -39,10 +42,11 @@ export class OtherSettingsStoredError extends Error {
     readonly found: string,
     /** The ways out, as the caller that refused names them (a sentence). */
     wayOut: string,
+    /** What the refusing run did before (a sentence). */
+    readonly done: string = NOTHING_DONE,
   ) {
     super(
-      `${found}. Training them would replace those finished results. ${wayOut}. ` +
-        "Nothing was trained or written",
+      `${found}. Training them would replace those finished results. ${wayOut}. ${done}`,
     );
   }
 }
@@ -55,7 +59,13 @@ export function withWayOut(
   error: OtherSettingsStoredError,
   wayOut: string,
 ): OtherSettingsStoredError {
-  return new OtherSettingsStoredError(error.resultsDir, error.keys, error.found, wayOut);
+  return new OtherSettingsStoredError(
+    error.resultsDir,
+    error.keys,
+    error.found,
+    wayOut,
+    error.done,
+  );
 }
 
 /**
@@ -75,13 +85,15 @@ export function cellsStoredWithOtherSettings(
 /**
  * Throws an {@linkcode OtherSettingsStoredError} when a cell of `cells` that `runPlan` would
  * train is stored in `resultsDir` with other settings: it names the folder, how many, a few keys,
- * what differs in the first one, and the two ways out. Reads only.
+ * what differs in the first one, the two ways out, and `done`: what the run did before (default:
+ * nothing was trained or written). Reads only.
  */
 export function checkNoOtherSettingsReplaced(
   plan: ExperimentPlan,
   cells: readonly PlannedCell[],
   store: ResultStore,
   resultsDir: string,
+  done: string = NOTHING_DONE,
 ): void {
   const replaced = cellsStoredWithOtherSettings(plan, cells, store);
   if (replaced.length === 0) return;
@@ -109,6 +121,7 @@ export function checkNoOtherSettingsReplaced(
       `other settings: ${named}${differ}`,
     "Give this plan a resultsDir of its own, or pass replaceOtherSettings: true to runPlan to " +
       "train them again and replace those results",
+    done,
   );
 }
 

@@ -533,10 +533,16 @@ class CellLoop {
       this.current = this.#selection.refresh(this.current);
       const cell = nextCell(this.#runnable(), this.#options);
       // A cell that became runnable as a selection finished (its settings known only now) is
-      // guarded as the first ones were, before it is claimed.
+      // guarded as the first ones were, before it is claimed; the refusal says what this run
+      // trained before (it said "Nothing was trained or written" after the selection's trials).
       if (cell !== undefined && this.#options.replaceOtherSettings !== true) {
         const { store, resultsDir } = this.#context;
-        checkNoOtherSettingsReplaced(this.current, [cell], store, resultsDir);
+        const done = this.#done === 0
+          ? undefined
+          : `Nothing more was trained or written: the ${
+            this.#done === 1 ? "cell" : `${this.#done} cells`
+          } this run finished before ${this.#done === 1 ? "stays" : "stay"} stored`;
+        checkNoOtherSettingsReplaced(this.current, [cell], store, resultsDir, done);
       }
       if (cell !== undefined) await this.#claimAndRun(cell);
       else if (!await this.#waitedForOthers()) return;

@@ -330,3 +330,38 @@ Deno.test("FinishedCellTexts reads each file every time but parses an unchanged 
     Deno.removeSync(directory, { recursive: true });
   }
 });
+
+Deno.test("runPlan: a cell whose selection lands mid-run, stored with other settings, is refused saying what this run trained before", async () => {
+  const full = planExperiments("quick");
+  const pop = full.cells.find((c) => c.dataset.kind === "synthetic" && c.systemName === "Pop")!;
+  const waiting = full.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
+  )!;
+  const trials = full.cells.filter((c) =>
+    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
+  );
+  const plan = { ...full, cells: [pop, waiting] };
+  const error = await assertRejects(
+    () =>
+      runBesideAnother(plan, {
+        // Its key stored with other settings: unknown to the start's guard (its selection open).
+        before: (elsewhere) =>
+          elsewhere.put(waiting.key, { seed: 99 }, storedCellResult(ELSEWHERE)),
+        between: (elsewhere) =>
+          trials.forEach((trial, index) =>
+            elsewhere.put(trial.key, settingsOf(full, trial), storedCellResult(0.1 + 0.1 * index))
+          ),
+        options: { order: [pop.key] },
+      }, () => {}),
+    OtherSettingsStoredError,
+  ) as OtherSettingsStoredError;
+  assertEquals(error.keys, [waiting.key]);
+  assertEquals(error.message.includes("Nothing was trained or written"), false, error.message);
+  assertEquals(
+    error.message.endsWith(
+      "Nothing more was trained or written: the cell this run finished before stays stored",
+    ),
+    true,
+    error.message,
+  );
+});
