@@ -110,6 +110,36 @@ Deno.test({
   },
 });
 
+/**
+ * `script` run as `.cache/<name>_<pid>.ts` inside the project (so that its import map applies) with
+ * `permissions` and `--quiet`, in this process's environment without DEMURE_OPENBLAS (the fixed
+ * list is searched) and with `env` added; its stdout, once it exited 0. The script is removed after.
+ */
+async function outputWithoutNamedBlas(
+  name: string,
+  script: string,
+  permissions: readonly string[],
+  env: Record<string, string> = {},
+): Promise<string> {
+  const root = new URL("../../", import.meta.url).pathname;
+  Deno.mkdirSync(`${root}.cache`, { recursive: true });
+  const file = `${root}.cache/${name}_${Deno.pid}.ts`;
+  Deno.writeTextFileSync(file, script);
+  const inherited = Deno.env.toObject();
+  delete inherited.DEMURE_OPENBLAS;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, "--quiet", file],
+    cwd: root,
+    env: { ...inherited, ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output().finally(() => Deno.removeSync(file));
+  const decoder = new TextDecoder();
+  assertEquals(output.code, 0, decoder.decode(output.stderr));
+  return decoder.decode(output.stdout);
+}
+
 Deno.test({
   name: "registerBlasKernels gives OpenBLAS the thread count DEMURE_BLAS_THREADS sets",
   ignore,
@@ -122,24 +152,11 @@ Deno.test({
         url("../../lib/backend/kernels/blas_matmul.ts")
       }";\nimport { loadOpenBlas } from "${url("../../lib/backend/kernels/_openblas.ts")}";\n` +
       'registerBlasKernels("cpu");\nconsole.log(JSON.stringify(loadOpenBlas()!.getThreads()));\n';
-    // Inside the project, so that its import map applies.
-    const root = new URL("../../", import.meta.url).pathname;
-    Deno.mkdirSync(`${root}.cache`, { recursive: true });
-    const file = `${root}.cache/blas_gaps_ma46_${Deno.pid}.ts`;
-    Deno.writeTextFileSync(file, script);
-    const env = Deno.env.toObject();
-    delete env.DEMURE_OPENBLAS;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", file],
-      cwd: root,
-      env: { ...env, DEMURE_BLAS_THREADS: "2", OPENBLAS_NUM_THREADS: "1" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output().finally(() => Deno.removeSync(file));
-    const decoder = new TextDecoder();
-    assertEquals(output.code, 0, decoder.decode(output.stderr));
-    const lines = decoder.decode(output.stdout).trim().split("\n");
+    const stdout = await outputWithoutNamedBlas("blas_gaps_ma46", script, ["-A"], {
+      DEMURE_BLAS_THREADS: "2",
+      OPENBLAS_NUM_THREADS: "1",
+    });
+    const lines = stdout.trim().split("\n");
     assertEquals(lines[lines.length - 1], "2");
   },
 });
@@ -167,23 +184,11 @@ Deno.test({
     const url = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
     const script = `import { loadOpenBlas, openBlasFailure } from "${url}";\n` +
       "loadOpenBlas();\nconsole.log(openBlasFailure());\n";
-    const root = new URL("../../", import.meta.url).pathname;
-    Deno.mkdirSync(`${root}.cache`, { recursive: true });
-    const file = `${root}.cache/blas_gaps_ma46_failure_${Deno.pid}.ts`;
-    Deno.writeTextFileSync(file, script);
-    const env = Deno.env.toObject();
-    delete env.DEMURE_OPENBLAS;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-prompt", "--quiet", "--allow-read", "--allow-env", file],
-      cwd: root,
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output().finally(() => Deno.removeSync(file));
-    const decoder = new TextDecoder();
-    assertEquals(output.code, 0, decoder.decode(output.stderr));
-    const failure = decoder.decode(output.stdout).trim();
+    const failure = (await outputWithoutNamedBlas("blas_gaps_ma46_failure", script, [
+      "--no-prompt",
+      "--allow-read",
+      "--allow-env",
+    ])).trim();
     const present = OPENBLAS_CANDIDATES.filter((path) => {
       try {
         return Deno.statSync(path).isFile;

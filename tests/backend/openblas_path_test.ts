@@ -4,6 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { checkNamedOpenBlas, OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
+import { evalInSubprocess } from "../_eval_in_subprocess.ts";
 
 const dir = Deno.makeTempDirSync({ prefix: "openblas_path_" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -15,6 +16,24 @@ const systemLibrary = OPENBLAS_CANDIDATES.find((path) => {
     return false;
   }
 });
+
+/**
+ * `body` after a prelude whose `attempt()` calls `loadOpenBlas()` and says how it went: "loaded",
+ * "absent: " and `openBlasFailure()`, or the error's name and message. For a child process
+ * (`evalInSubprocess`): the library reads DEMURE_OPENBLAS, which a test may not set in-process.
+ */
+function withAttempt(body: string): string {
+  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  return `import { loadOpenBlas, openBlasFailure } from "${module}";
+const attempt = () => {
+  try {
+    return loadOpenBlas() !== undefined ? "loaded" : "absent: " + openBlasFailure();
+  } catch (error) {
+    return error.name + ": " + error.message;
+  }
+};
+${body}`;
+}
 
 Deno.test("named BLAS: a relative path is refused", () => {
   assertEquals(checkNamedOpenBlas("libopenblas.so.0"), "not an absolute path");
@@ -64,28 +83,14 @@ Deno.test("loadOpenBlas refuses a bad DEMURE_OPENBLAS before opening it: a Setti
   const path = `${dir}/libopenblas_refused.so`;
   Deno.writeTextFileSync(path, "not a library");
   Deno.chmodSync(path, 0o644);
-  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
   // Refused every time it is asked (it used to be kept as "absent"), and once unset, the fixed
   // list is searched.
-  const code = `import { loadOpenBlas, openBlasFailure } from "${module}";
-const attempt = () => {
-  try {
-    return loadOpenBlas() !== undefined ? "loaded" : "absent: " + openBlasFailure();
-  } catch (error) {
-    return error.name + ": " + error.message;
-  }
-};
-const refused = [attempt(), attempt()];
+  const result = await evalInSubprocess<{ refused: string[]; unset: string }>(
+    withAttempt(`const refused = [attempt(), attempt()];
 Deno.env.delete("DEMURE_OPENBLAS");
-console.log(JSON.stringify({ refused, unset: attempt() }));`;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
-    env: { DEMURE_OPENBLAS: path },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, new TextDecoder().decode(output.stderr));
-  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+console.log(JSON.stringify({ refused, unset: attempt() }));`),
+    { DEMURE_OPENBLAS: path },
+  );
   for (const refused of result.refused) {
     assertStringIncludes(refused, `SettingError: DEMURE_OPENBLAS is "${path}"; allowed: `);
     assertStringIncludes(refused, "refused before loading: ");
@@ -182,27 +187,13 @@ Deno.test("loadOpenBlas: a named library that passes the checks but cannot be op
   // refused as "not an absolute path" where every other setting reads it as unset; (CH03) each
   // call opened the library again and returned another object.
   const fake = libraryFile("libopenblas_fake.so.0", fakeLibrary(ELF, BLAS_SYMBOLS));
-  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
-  const code = `import { loadOpenBlas, openBlasFailure } from "${module}";
-const attempt = () => {
-  try {
-    return loadOpenBlas() !== undefined ? "loaded" : "absent: " + openBlasFailure();
-  } catch (error) {
-    return error.name + ": " + error.message;
-  }
-};
-const fake = attempt();
+  const result = await evalInSubprocess<{ fake: string; empty: string; same: boolean }>(
+    withAttempt(`const fake = attempt();
 Deno.env.set("DEMURE_OPENBLAS", "");
 const empty = attempt();
-console.log(JSON.stringify({ fake, empty, same: loadOpenBlas() === loadOpenBlas() }));`;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
-    env: { DEMURE_OPENBLAS: fake },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, new TextDecoder().decode(output.stderr));
-  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+console.log(JSON.stringify({ fake, empty, same: loadOpenBlas() === loadOpenBlas() }));`),
+    { DEMURE_OPENBLAS: fake },
+  );
   assertStringIncludes(result.fake, `SettingError: DEMURE_OPENBLAS is "${fake}"; allowed: `);
   assertStringIncludes(result.fake, "(it cannot be loaded: ");
   if (systemLibrary !== undefined) assertEquals([result.empty, result.same], ["loaded", true]);

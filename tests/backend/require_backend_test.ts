@@ -39,40 +39,46 @@ await attempt("after", () => new SequentialRecommender(split.dataset, { dim: 8, 
 console.log(JSON.stringify(lines));
 `;
 
-Deno.test("before `await initBackend()`: model and training refuse with one clear line", async () => {
+/**
+ * `text` run as the script `.cache/<name>_<pid>.js` of the project (so that `../mod.ts` is the
+ * library's entry point) in a fresh process, from the project root; the JSON of its last line. The
+ * script is removed after.
+ */
+async function lastLineOfScript(name: string, text: string): Promise<unknown> {
   const root = new URL("../../", import.meta.url).pathname;
-  const script = `${root}.cache/require_backend_${Deno.pid}.js`;
+  const script = `${root}.cache/${name}_${Deno.pid}.js`;
   Deno.mkdirSync(`${root}.cache`, { recursive: true });
-  Deno.writeTextFileSync(script, SCRIPT);
+  Deno.writeTextFileSync(script, text);
   try {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--quiet", script],
       cwd: root,
     }).output();
     assertEquals(code, 0, new TextDecoder().decode(stderr));
-    const lines = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-    const first = "no tfjs backend yet: `await initBackend()` first (mod.ts)";
-    assertEquals(lines, [
-      `model: ${first}`,
-      `train: ${first}`,
-      `cell: ${first}`,
-      "pending: no tfjs backend yet: initBackend() has not finished; `await initBackend()` " +
-      "first (mod.ts)",
-      "after: ok",
-    ]);
+    return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
   } finally {
     Deno.removeSync(script);
   }
+}
+
+Deno.test("before `await initBackend()`: model and training refuse with one clear line", async () => {
+  const lines = await lastLineOfScript("require_backend", SCRIPT);
+  const first = "no tfjs backend yet: `await initBackend()` first (mod.ts)";
+  assertEquals(lines, [
+    `model: ${first}`,
+    `train: ${first}`,
+    `cell: ${first}`,
+    "pending: no tfjs backend yet: initBackend() has not finished; `await initBackend()` " +
+    "first (mod.ts)",
+    "after: ok",
+  ]);
 });
 
 Deno.test("initBackend: a bad backend name is a SettingError naming its setting, and not kept as the choice", async () => {
   // config.backend "gpu" was reported as DEMURE_BACKEND="gpu", and the rejected choice was kept:
   // the corrected call of a notebook failed the same way until the kernel restarted.
-  const root = new URL("../../", import.meta.url).pathname;
-  const script = `${root}.cache/bad_backend_${Deno.pid}.js`;
-  Deno.mkdirSync(`${root}.cache`, { recursive: true });
-  Deno.writeTextFileSync(
-    script,
+  const lines = await lastLineOfScript(
+    "bad_backend",
     `import { initBackend } from "../mod.ts";
 const lines = [];
 const attempt = async (label, run) => {
@@ -90,20 +96,10 @@ await attempt("corrected", () => initBackend({ backend: "cpu", verbose: false })
 console.log(JSON.stringify(lines));
 `,
   );
-  try {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", script],
-      cwd: root,
-    }).output();
-    assertEquals(code, 0, new TextDecoder().decode(stderr));
-    const lines = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-    const allowed = 'allowed: one of "tensorflow", "webgpu", "wasm", "cpu"';
-    assertEquals(lines, [
-      `env: SettingError: DEMURE_BACKEND is "gpu"; ${allowed}`,
-      `config: SettingError: BackendConfig.backend is "gpu"; ${allowed}`,
-      "corrected: cpu",
-    ]);
-  } finally {
-    Deno.removeSync(script);
-  }
+  const allowed = 'allowed: one of "tensorflow", "webgpu", "wasm", "cpu"';
+  assertEquals(lines, [
+    `env: SettingError: DEMURE_BACKEND is "gpu"; ${allowed}`,
+    `config: SettingError: BackendConfig.backend is "gpu"; ${allowed}`,
+    "corrected: cpu",
+  ]);
 });

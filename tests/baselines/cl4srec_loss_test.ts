@@ -55,6 +55,22 @@ const logSumExp = (values: number[]) => {
   return top + Math.log(values.reduce((s, v) => s + Math.exp(v - top), 0));
 };
 
+/** The hook's term under `config` on `BATCH`, as the trainer calls it at step 0 of epoch 0. */
+function hookLoss(model: SequentialRecommender, config: Cl4SRecConfig): number {
+  return tf.tidy(() => {
+    const out = model.forward(BATCH);
+    return cl4srecAuxiliaryLoss(config)({
+      ...out,
+      model,
+      batch: BATCH,
+      step: 0,
+      epoch: 0,
+      recommendationLoss: tf.scalar(0),
+      seed: SEED,
+    }).dataSync()[0];
+  });
+}
+
 /** The last states of one augmented view of every row, drawn from `rng` as the hook draws them. */
 function viewStates(model: SequentialRecommender, rng: ReturnType<typeof createRng>): number[][] {
   const views = batchHistories(BATCH).map((items) => augmentView(items, CONFIG, rng));
@@ -103,19 +119,7 @@ function byHand(): {
   }
   // The views differ (an augmentation did something), or the test would prove little.
   assert(a.some((row, i) => row.some((v, k) => Math.abs(v - b[i][k]) > 1e-4)), "views differ");
-  const hookValue = (change: Partial<Cl4SRecConfig>) =>
-    tf.tidy(() => {
-      const out = model.forward(BATCH);
-      return cl4srecAuxiliaryLoss({ ...CONFIG, ...change })({
-        ...out,
-        model,
-        batch: BATCH,
-        step: 0,
-        epoch: 0,
-        recommendationLoss: tf.scalar(0),
-        seed: SEED,
-      }).dataSync()[0];
-    });
+  const hookValue = (change: Partial<Cl4SRecConfig>) => hookLoss(model, { ...CONFIG, ...change });
   const hook = {
     one_way: hookValue({ loss: "one_way" }),
     nt_xent: hookValue({ loss: "nt_xent" }),
@@ -203,18 +207,7 @@ Deno.test("CL4SRec term: the two views get their own dropout masks (seeds seed +
     }
   }
   const expected = config.weight * sum / (2 * a.length);
-  const hook = tf.tidy(() => {
-    const out = model.forward(BATCH);
-    return cl4srecAuxiliaryLoss(config)({
-      ...out,
-      model,
-      batch: BATCH,
-      step: 0,
-      epoch: 0,
-      recommendationLoss: tf.scalar(0),
-      seed: SEED,
-    }).dataSync()[0];
-  });
+  const hook = hookLoss(model, config);
   assertAlmostEquals(hook, expected, 1e-5 * (1 + expected));
   model.dispose();
 });

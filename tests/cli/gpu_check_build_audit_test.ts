@@ -5,21 +5,7 @@
  * option". Each refusal is one line naming the option, status 2, before any folder is made.
  */
 import { assertEquals } from "@std/assert";
-
-const root = new URL("../../", import.meta.url).pathname;
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** `bash scripts/build_gpu_check.sh ...args` from the project root. */
-async function build(args: readonly string[]) {
-  const output = await new Deno.Command("bash", {
-    args: ["scripts/build_gpu_check.sh", ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { buildGpuCheck } from "./_build_gpu_check.ts";
 
 Deno.test("gpu-check:build: an option twice, an option for --out's folder, an empty --out= are refused", async () => {
   // Folders no refusal may make: each case names them (in a fresh temporary folder).
@@ -43,7 +29,7 @@ Deno.test("gpu-check:build: an option twice, an option for --out's folder, an em
       [["--out="], "--out needs a folder"],
     ];
     for (const [args, message] of cases) {
-      const run = await build(args);
+      const run = await buildGpuCheck(args);
       assertEquals(
         [run.code, run.stdout, run.stderr],
         [2, "", `gpu-check:build: ${message}\n`],
@@ -52,7 +38,7 @@ Deno.test("gpu-check:build: an option twice, an option for --out's folder, an em
       assertEquals([...Deno.readDirSync(parent)], [], `${args.join(" ")} made a folder`);
     }
     // --out=DIR is --out DIR: with --help after it, the usage answers and nothing is built.
-    const help = await build([`--out=${a}`, "--help"]);
+    const help = await buildGpuCheck([`--out=${a}`, "--help"]);
     assertEquals(help.code, 0, help.stderr);
     assertEquals([...Deno.readDirSync(parent)], []);
   } finally {

@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertMatch, assertNotEquals } from "@std/assert";
 import { runScript } from "./_run_script.ts";
+import { buildGpuCheck } from "./_build_gpu_check.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -279,13 +280,8 @@ Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a back
 
 Deno.test("build_gpu_check.sh: an unknown option is one line naming it and the options, exit 2", async () => {
   for (const option of ["--stage_only", "--bogus", "tools"]) {
-    const output = await new Deno.Command("bash", {
-      args: ["scripts/build_gpu_check.sh", option],
-      cwd: root,
-      stdin: "null",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assertEquals(output.code, 2, stderr);
+    const { code, stderr } = await buildGpuCheck([option]);
+    assertEquals(code, 2, stderr);
     // It named the option alone: the spelling meant was in --help only.
     assertEquals(
       stderr,
@@ -297,24 +293,14 @@ Deno.test("build_gpu_check.sh: an unknown option is one line naming it and the o
 Deno.test("gpu-check:build speaks in the task's terms: its usage and its lines name deno task gpu-check:build", async () => {
   // Its --help said `bash scripts/build_gpu_check.sh` and its errors began `build_gpu_check:`, a
   // command its user had not typed (deno task gpu-check was fixed the same way).
-  const run = async (args: string[]) => {
-    const output = await new Deno.Command("bash", {
-      args: ["scripts/build_gpu_check.sh", ...args],
-      cwd: root,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  };
-  const help = await run(["--help"]);
+  const help = await buildGpuCheck(["--help"]);
   assertEquals(help.code, 0, help.stderr);
   assert(
     help.stdout.startsWith("usage: deno task gpu-check:build [--stage-only] [--out DIR"),
     help.stdout,
   );
   assert(!help.stdout.includes("build_gpu_check"), help.stdout);
-  assertEquals(await run(["--out"]), {
+  assertEquals(await buildGpuCheck(["--out"]), {
     code: 2,
     stdout: "",
     stderr: "gpu-check:build: --out needs a folder\n",
@@ -326,14 +312,8 @@ Deno.test("build_gpu_check.sh: an --out that holds other files is refused, not e
   try {
     await Deno.writeTextFile(`${out}/notes.txt`, "mine");
     const build = async (dir: string) => {
-      const output = await new Deno.Command("bash", {
-        args: ["scripts/build_gpu_check.sh", "--stage-only", "--out", dir],
-        cwd: root,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      return { code: output.code, stderr: decode(output.stderr) };
+      const { code, stderr } = await buildGpuCheck(["--stage-only", "--out", dir]);
+      return { code, stderr };
     };
     // The build empties its folder first: it removed notes.txt and exited 0.
     assertEquals(await build(out), {

@@ -8,6 +8,7 @@ import { DRAW_POINTS, drawIndex, drawPointsOf } from "../../lib/data/cumulative_
 import { DrawOdds } from "../../lib/data/workload_draw_odds.ts";
 import type { Rng } from "../../lib/util/random.ts";
 import { settingError } from "../_setting_error.ts";
+import { clusteredCatalogue } from "./_draw_odds_clusters.ts";
 
 /** An Rng whose next() is j / 2^32 for the given j (only next() is used by drawIndex). */
 function fixedDraw(j: number): Rng {
@@ -70,16 +71,9 @@ Deno.test("DrawOdds: the dataset's expected rejected draws past the limit are re
 });
 
 Deno.test("DrawOdds: reach per cluster counts the items either draw lands on", () => {
-  // Items 0..3 in clusters 0 ([0, 2]) and 1 ([1, 3]). Items 1 and 3 weigh 0: never drawn from
-  // all items, but cluster 1's total is 0, so its draw always lands on its last item, 3.
-  const weight = [1, 0, 1, 0];
-  let sum = 0;
-  const global = Float64Array.from(weight, (w) => sum += w);
-  const clusterOf = (items: number[]) => {
-    let s = 0;
-    return { items, cumulative: Float64Array.from(items, (i) => s += weight[i]) };
-  };
-  const byCluster = [clusterOf([0, 2]), clusterOf([1, 3])];
+  // Items 1 and 3 (cluster 1) weigh 0: never drawn from all items, but cluster 1's total is 0,
+  // so its draw always lands on its last item, 3.
+  const { global, byCluster } = clusteredCatalogue();
   const reach = (clusterAffinity: number) =>
     new DrawOdds({ popularitySkew: 1, clusterAffinity, maxHistory: 2 }, global, byCluster)
       .reachPerCluster();

@@ -7,6 +7,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { DRAW_POINTS, drawPointsOf } from "../../lib/data/cumulative_draw.ts";
 import { DrawOdds } from "../../lib/data/workload_draw_odds.ts";
 import { settingError } from "../_setting_error.ts";
+import { clusteredCatalogue } from "./_draw_odds_clusters.ts";
 
 /** Odds over two items (all draws global) whose second holds `points` of the 2^32 values. */
 function twoItems(points: number): DrawOdds {
@@ -52,19 +53,13 @@ Deno.test("DrawOdds: with the library's limits, 2^32 expected rejected draws in 
 });
 
 Deno.test("DrawOdds: a history that cannot finish names its own cluster's reach, not the smallest", () => {
-  // Items 0..3 in clusters 0 ([0, 2]) and 1 ([1, 3]); items 1 and 3 weigh 0. At affinity 1,
-  // cluster 0 reaches both its items and cluster 1 only item 3: reaches [2, 1].
-  const weight = [1, 0, 1, 0];
-  let sum = 0;
-  const global = Float64Array.from(weight, (w) => sum += w);
-  const clusterOf = (items: number[]) => {
-    let s = 0;
-    return { items, cumulative: Float64Array.from(items, (i) => s += weight[i]) };
-  };
+  // At affinity 1, cluster 0 ([0, 2]) reaches both its items and cluster 1 ([1, 3], weightless)
+  // only item 3: reaches [2, 1].
+  const { global, byCluster } = clusteredCatalogue();
   const odds = new DrawOdds(
     { popularitySkew: 1, clusterAffinity: 1, maxHistory: 3 },
     global,
-    [clusterOf([0, 2]), clusterOf([1, 3])],
+    byCluster,
   );
   assertEquals(odds.reachPerCluster(), [2, 1]);
   // A user of cluster 0 with 3 items: its cluster's 2 items are all it can reach, every item of

@@ -39,23 +39,41 @@ Deno.test("sequence files: a value holding a comma is refused at its line and fi
   assertEquals(readSequenceFile(`${plain}.txt`).itemIds, ["a", "b", "c"]);
 });
 
+/**
+ * Asserts that a RecBole header whose cells are separated by `separator` (called `name`), first an
+ * .inter's and then an .item's, is refused at its line 1, saying that atomic files are
+ * tab-separated and naming the separator it has.
+ */
+function assertHeaderSeparatorRefused(separator: string, name: string): void {
+  // The separator is named on failure: the fixtures' paths do not say which case failed.
+  try {
+    const inter = fixture({ ".inter": INTER.replaceAll("\t", separator) });
+    assertDataError(
+      () => readRecBoleAtomic(inter),
+      `${inter}.inter`,
+      1,
+      "header",
+      `RecBole atomic files are tab-separated; this header is separated by ${name}`,
+    );
+    const item = fixture({
+      ".inter": INTER,
+      ".item": `item_id:token${separator}genre:token\na${separator}x\nb${separator}y\n`,
+    });
+    assertDataError(
+      () => readRecBoleAtomic(item),
+      `${item}.item`,
+      1,
+      "header",
+      `this header is separated by ${name}`,
+    );
+  } catch (error) {
+    (error as Error).message = `header separated by ${name}: ${(error as Error).message}`;
+    throw error;
+  }
+}
+
 Deno.test("RecBole: a header separated by spaces says that atomic files are tab-separated", () => {
-  const inter = fixture({ ".inter": INTER.replaceAll("\t", " ") });
-  assertDataError(
-    () => readRecBoleAtomic(inter),
-    `${inter}.inter`,
-    1,
-    "header",
-    "RecBole atomic files are tab-separated; this header is separated by spaces",
-  );
-  const item = fixture({ ".inter": INTER, ".item": "item_id:token genre:token\na x\nb y\n" });
-  assertDataError(
-    () => readRecBoleAtomic(item),
-    `${item}.item`,
-    1,
-    "header",
-    "this header is separated by spaces",
-  );
+  assertHeaderSeparatorRefused(" ", "spaces");
   // One column (an .item with only its ids) has no separator to get wrong.
   const ids = fixture({ ".inter": INTER, ".item": "item_id:token\na\nb\n" });
   assertEquals(readRecBoleAtomic(ids).numItems, 2);
@@ -87,25 +105,7 @@ Deno.test("semicolon- and pipe-separated files are refused as such, in every rea
   // MovieLens 100K's u.item use pipes. Before, the .inter header was said to carry "a unit after
   // the type", a sequence line "an empty history" and a feature file "feature width 0".
   for (const [separator, name] of [[";", "semicolons"], ["|", "pipes"]] as const) {
-    const inter = fixture({ ".inter": INTER.replaceAll("\t", separator) });
-    assertDataError(
-      () => readRecBoleAtomic(inter),
-      `${inter}.inter`,
-      1,
-      "header",
-      `RecBole atomic files are tab-separated; this header is separated by ${name}`,
-    );
-    const item = fixture({
-      ".inter": INTER,
-      ".item": `item_id:token${separator}genre:token\na${separator}x\nb${separator}y\n`,
-    });
-    assertDataError(
-      () => readRecBoleAtomic(item),
-      `${item}.item`,
-      1,
-      "header",
-      `this header is separated by ${name}`,
-    );
+    assertHeaderSeparatorRefused(separator, name);
     const sequence = fixture({ ".txt": `u1 a b\nu2${separator}a${separator}b\n` });
     assertDataError(
       () => readSequenceFile(`${sequence}.txt`),

@@ -7,12 +7,12 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { type EncoderInput, ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
-import { idModality } from "../../lib/data/id_modality.ts";
+import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
+import { pricedItems } from "./_priced.ts";
 
 await initBackend({ verbose: false });
 
@@ -93,18 +93,7 @@ Deno.test("a multi-column dense encoder adds its bias before the layer norm", ()
 
 Deno.test("a one-column dense encoder adds its bias: an absent item encodes as the bias", () => {
   // KE25: the same for the standardised column (e = z w + b); the absent item's z is 0.
-  const dataset: EncoderInput = {
-    name: "priced",
-    numItems: 3,
-    modalities: [idModality(3), {
-      name: "price",
-      kind: "dense",
-      dim: 1,
-      values: Float32Array.from([1, 0, 3]),
-      present: Uint8Array.from([1, 0, 1]),
-      provenance: { source: "test", normalisation: "none" },
-    }],
-  };
+  const dataset = pricedItems([1, 0, 3], [1, 0, 1]);
   const store = new ParameterStore(1);
   const encoders = new ModalityEncoders(dataset, { dim: 4 }, store);
   const b = [1, 2, -3, 0.25];
@@ -154,18 +143,7 @@ Deno.test("every column is checked: a non-finite value in a row's last column is
 Deno.test("a one-column dense feature is checked like the others before it is standardised", () => {
   // KE35b: the standardised column takes its own branch; a NaN there made the mean and std NaN
   // and every item's encoding NaN, and a short array was read past its end.
-  const nan: EncoderInput = {
-    name: "priced",
-    numItems: 3,
-    modalities: [idModality(3), {
-      name: "price",
-      kind: "dense",
-      dim: 1,
-      values: Float32Array.from([1, Number.NaN, 3]),
-      present: Uint8Array.from([1, 1, 1]),
-      provenance: { source: "test", normalisation: "none" },
-    }],
-  };
+  const nan = pricedItems([1, Number.NaN, 3], [1, 1, 1]);
   assertThrows(
     () => new ModalityEncoders(nan, { dim: 4 }, new ParameterStore(1)),
     Error,

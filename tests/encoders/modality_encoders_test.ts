@@ -11,6 +11,7 @@ import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
+import { pricedItems } from "./_priced.ts";
 
 await initBackend({ verbose: false });
 
@@ -107,21 +108,7 @@ Deno.test("a model whose last modality has a bad row is refused without leaving 
 
 /** Five items with one scalar feature (item 2 lacks it), beside an id modality. */
 function priced(values: number[]): EncoderInput {
-  return {
-    name: "priced",
-    numItems: 5,
-    modalities: [
-      idModality(5),
-      {
-        name: "price",
-        kind: "dense",
-        dim: 1,
-        values: Float32Array.from(values),
-        present: Uint8Array.from([1, 1, 0, 1, 1]),
-        provenance: { source: "test", normalisation: "none" },
-      },
-    ],
-  };
+  return pricedItems(values, [1, 1, 0, 1, 1]);
 }
 
 Deno.test("a one-column dense feature is standardised over the items that have it, then affine", () => {

@@ -13,17 +13,15 @@ import {
   attributionQuality,
 } from "../../lib/experiments/mod.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlannedCell } from "../../lib/experiments/run_plan.ts";
 import { runOneCell } from "../../lib/experiments/cell_command.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { linesOfStandInCell } from "./_stand_in_claimed_cell.ts";
+import { SMALL_SYNTHETIC, smallScoredCell } from "./_small_scored_cell.ts";
 
 await initBackend({ verbose: false });
-
-const SMALL_SYNTHETIC = { numUsers: 40, numItems: 30, historyLength: 8 } as const;
 
 Deno.test("attributionQuality reports each chunk of each method: method n of N, users done of all, time; the scores unchanged", async () => {
   const { split, truth } = await prepareDataset({ kind: "synthetic", config: SMALL_SYNTHETIC });
@@ -123,13 +121,7 @@ Deno.test("runCell: a scored cell's attribution goes to onAttribution, and by de
 });
 
 Deno.test("runPlannedCell passes the cell's onAttribution to its run", async () => {
-  const plan = planExperiments("quick", [0]);
-  const planned = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
-  const cell = {
-    ...planned,
-    dataset: { kind: "synthetic", config: SMALL_SYNTHETIC },
-    training: { ...planned.training, maxEpochs: 1, maxBatchesPerEpoch: 1 },
-  } as const;
+  const { plan, cell } = smallScoredCell();
   const data = await prepareDataset(cell.dataset);
   const heard: string[] = [];
   const result = await runPlannedCell(plan, cell, data, {
@@ -151,16 +143,9 @@ Deno.test("runPlan's cell runner logs each attribution report as its line, in th
 });
 
 Deno.test("reproduce --cell (runOneCell) logs a scored cell's attribution lines after its epochs", async () => {
-  const plan = planExperiments("quick", [0]);
-  const planned = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
   // The small synthetic dataset, one step, and no selection to wait for: only the lines matter.
-  const cell = {
-    ...planned,
-    dataset: { kind: "synthetic", config: SMALL_SYNTHETIC },
-    training: { ...planned.training, maxEpochs: 1, maxBatchesPerEpoch: 1 },
-    waitsFor: undefined,
-    sameAs: undefined,
-  } as const;
+  const { plan, cell: scored } = smallScoredCell();
+  const cell = { ...scored, waitsFor: undefined, sameAs: undefined };
   const resultsDir = Deno.makeTempDirSync();
   try {
     const lines: string[] = [];

@@ -12,7 +12,6 @@ import {
   assertThrows,
 } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import {
   cellModel,
@@ -24,7 +23,6 @@ import {
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
@@ -74,13 +72,8 @@ Deno.test("cellModel: a kept model with neither its last epoch checkpoint nor a 
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);
-    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
     const directory = cellModelDir(resultsDir, cell);
-    Deno.mkdirSync(directory, { recursive: true });
-    await saveModelCheckpoint(`${directory}/best`, model, {
-      datasetFingerprint: data.split.dataset.metadata.fingerprint,
-    });
-    model.dispose();
+    await saveUntrainedCheckpoints(data, cell, directory, ["best"]);
     const loaded = await cellModel(plan, cell, { resultsDir, train: false, data });
     loaded.model.dispose();
     assertEquals(loaded.source, "checkpoint");

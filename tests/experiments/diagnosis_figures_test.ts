@@ -6,6 +6,7 @@ import { diagnosisFigures } from "../../lib/experiments/html_report.ts";
 import type { Diagnosis, RunCurves } from "../../lib/experiments/summary_types.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
+import { popularityBucket } from "./_popularity_bucket.ts";
 
 const run = (system: string, overrides: Partial<RunCurves> = {}): RunCurves => ({
   system,
@@ -51,18 +52,7 @@ const diagnosis: Diagnosis = {
   noiseRates: modalityNoiseRates(demureStats),
   curvesProtocol: RECORD_CAPTION_PROTOCOL,
   popularityProtocol: { ...RECORD_CAPTION_PROTOCOL, seeds: [0, 1, 2], aggregate: "mean" },
-  popularity: [
-    {
-      label: "0-5",
-      min: 0,
-      max: 5,
-      users: 52,
-      bySystem: {
-        "SASRec-MM": { "NDCG@10": 0.02, "HR@10": 0.04 },
-        "Demure-SASRec": { "NDCG@10": 0.015, "HR@10": 0.03 },
-      },
-    },
-  ],
+  popularity: [popularityBucket()],
 };
 
 Deno.test("diagnosisFigures: one caption per figure, none repeating its title or another's", () => {

@@ -10,7 +10,7 @@ import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
 import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
-import { twoEpochCurves } from "./_training_curves.ts";
+import { twoEpochDiagnosis } from "./_training_curves.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
 const empty = EMPTY_SUMMARY;
@@ -67,15 +67,7 @@ Deno.test("writeReport: summary.json is the summary, summary.md its markdown, re
   try {
     const summary: ReproductionSummary = {
       ...empty,
-      diagnosis: [{
-        dataset: "Synthetic",
-        curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
-        noiseRateByModality: {},
-        noiseRates: { measured: [], unmeasured: [] },
-        popularity: [],
-        curvesProtocol: RECORD_CAPTION_PROTOCOL,
-        popularityProtocol: RECORD_CAPTION_PROTOCOL,
-      }],
+      diagnosis: [twoEpochDiagnosis("Synthetic")],
       pending: ["cell-0"],
       cells: 2,
       totalTrainSeconds: 90,

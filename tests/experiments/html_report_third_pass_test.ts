@@ -13,7 +13,7 @@ import {
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
 import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
-import { twoEpochCurves } from "./_training_curves.ts";
+import { twoEpochDiagnosis } from "./_training_curves.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
@@ -88,15 +88,7 @@ Deno.test("main-table figure: HR@10's error bars are HR@10's std, not NDCG@10's"
 
 Deno.test("report: every dataset's diagnosis gets its figures, not only the first", () => {
   // Found by mutation round OF (OF37): the fixtures held one diagnosis.
-  const diagnosis = (dataset: string) => ({
-    dataset,
-    curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
-    noiseRateByModality: {},
-    noiseRates: { measured: [], unmeasured: [] },
-    popularity: [],
-    curvesProtocol: RECORD_CAPTION_PROTOCOL,
-    popularityProtocol: RECORD_CAPTION_PROTOCOL,
-  });
+  const diagnosis = twoEpochDiagnosis;
   const titles = reportSections({
     ...empty,
     diagnosis: [diagnosis("Synthetic"), diagnosis("MovieLens")],
@@ -155,12 +147,7 @@ Deno.test("diagnosisFigures: a bucket with a system's cells but no NDCG@10 is an
   // Found by mutation round OF (OF38): the bucket was named by no test.
   const error = assertThrows(() =>
     diagnosisFigures({
-      dataset: "Synthetic",
-      curves: [twoEpochCurves("SASRec-MM"), twoEpochCurves("Demure-SASRec")],
-      noiseRateByModality: {},
-      noiseRates: { measured: [], unmeasured: [] },
-      curvesProtocol: RECORD_CAPTION_PROTOCOL,
-      popularityProtocol: RECORD_CAPTION_PROTOCOL,
+      ...twoEpochDiagnosis("Synthetic"),
       popularity: [{
         label: "6-20",
         min: 6,

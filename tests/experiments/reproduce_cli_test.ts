@@ -16,6 +16,7 @@ import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.t
 import { storedCellResult } from "./_cell_result.ts";
 import { removalOfMade, scratchFolder } from "../_made_folders.ts";
 import { denoTask } from "../_deno_task.ts";
+import { reproduceIn } from "./_reproduce_in.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -494,13 +495,7 @@ async function reproduceInRecordsCopyWith(
     prepare(records);
     // The report rewrites the README's tables.
     await Deno.copyFile(`${root}README.md`, `${cwd}/README.md`);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--config", `${root}deno.json`, `${root}scripts/reproduce.ts`, ...args],
-      cwd,
-      env,
-      stdin: "null",
-    }).output();
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+    return await reproduceIn(cwd, args, { denoFlags: ["--config", `${root}deno.json`], env });
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
@@ -1026,13 +1021,12 @@ Deno.test("reproduce --workers from outside the project folder without a deno.js
   // where there is none the run died on an uncaught NotFound (mutation round IB).
   const elsewhere = await Deno.makeTempDir({ prefix: "reproduce_elsewhere_" });
   try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${root}scripts/reproduce.ts`, "--quick", "--workers=2", "--results=r"],
-      cwd: elsewhere,
-      stdin: "null",
-    }).output();
-    const stderr = decode(output.stderr);
-    assertEquals(output.code, 2, stderr);
+    const { code, stderr } = await reproduceIn(elsewhere, [
+      "--quick",
+      "--workers=2",
+      "--results=r",
+    ]);
+    assertEquals(code, 2, stderr);
     assertEquals(
       stderr,
       `reproduce: worker processes (--workers) and folders outside the project take the ` +

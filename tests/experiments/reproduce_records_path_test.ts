@@ -7,32 +7,27 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { copyFolder } from "../_copy_folder.ts";
+import { inTempDir } from "./_in_temp_dir.ts";
+import { reproduceIn } from "./_reproduce_in.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-Deno.test("reproduce --report-only --results ./results-of-record/full/ reports the records to results/full and the README", async () => {
-  const folder = await Deno.makeTempDir({ prefix: "reproduce_records_path_" });
-  try {
+Deno.test(
+  "reproduce --report-only --results ./results-of-record/full/ reports the records to results/full and the README",
+  inTempDir(async (folder) => {
     copyFolder(`${root}results-of-record/full`, `${folder}/results-of-record/full`);
     Deno.copyFileSync(`${root}README.md`, `${folder}/README.md`);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        ...["run", "-A", `${root}scripts/reproduce.ts`],
-        ...["--report-only", "--results", "./results-of-record/full/"],
-      ],
-      cwd: folder,
-      env: { DEMURE_BLAS_THREADS: "1" },
-      stdin: "null",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    assertEquals(output.code, 0, stdout + new TextDecoder().decode(output.stderr));
+    const { code, stdout, stderr } = await reproduceIn(
+      folder,
+      ["--report-only", "--results", "./results-of-record/full/"],
+      { env: { DEMURE_BLAS_THREADS: "1" } },
+    );
+    assertEquals(code, 0, stdout + stderr);
     assertStringIncludes(stdout, "\nwrote results/full/summary.md\n");
     // The records' tables, as the README holds them.
     assertStringIncludes(stdout, "      README.md tables (unchanged)\n");
     // Every cell of the records is finished: no line of missing cells, not even "0 of".
     assertEquals(stdout.includes("cells are missing"), false, stdout);
     assertEquals(Deno.statSync(`${folder}/results/full/summary.md`).isFile, true);
-  } finally {
-    await Deno.remove(folder, { recursive: true });
-  }
-});
+  }),
+);

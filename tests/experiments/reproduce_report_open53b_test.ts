@@ -7,22 +7,22 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { fileURLToPath } from "node:url";
 import { copyFolder } from "../_copy_folder.ts";
+import { inTempDir } from "./_in_temp_dir.ts";
+import { reproduceIn } from "./_reproduce_in.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-Deno.test("reproduce --report-only ends with the report page's file URL, which exists", async () => {
-  const folder = await Deno.makeTempDir({ prefix: "reproduce_report_open_" });
-  try {
+Deno.test(
+  "reproduce --report-only ends with the report page's file URL, which exists",
+  inTempDir(async (folder) => {
     // The one committed quick cell: the report of a folder with cells missing, made in seconds.
     copyFolder(`${root}results-of-record/quick`, `${folder}/q`);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${root}scripts/reproduce.ts`, "--report-only", "--quick", "--results=q"],
-      cwd: folder,
-      env: { DEMURE_BLAS_THREADS: "1" },
-      stdin: "null",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    assertEquals(output.code, 0, stdout + new TextDecoder().decode(output.stderr));
+    const { code, stdout, stderr } = await reproduceIn(
+      folder,
+      ["--report-only", "--quick", "--results=q"],
+      { env: { DEMURE_BLAS_THREADS: "1" } },
+    );
+    assertEquals(code, 0, stdout + stderr);
     assertStringIncludes(stdout, "\nwrote q/summary.md\n");
     const line = stdout.split("\n").find((l) => l.startsWith("open the report in a browser: "));
     assert(line, stdout);
@@ -30,7 +30,5 @@ Deno.test("reproduce --report-only ends with the report page's file URL, which e
     // An absolute address of the page this run wrote, whatever folder the reader is in.
     assertEquals(fileURLToPath(url), `${Deno.realPathSync(folder)}/q/report.html`);
     assertEquals(Deno.statSync(fileURLToPath(url)).isFile, true);
-  } finally {
-    await Deno.remove(folder, { recursive: true });
-  }
-});
+  }),
+);

@@ -19,6 +19,7 @@ import { withoutFlock } from "./_no_flock.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
 import { runWithClaimLocksRefused } from "./_claim_locks_refused.ts";
+import { smallScoredCell } from "./_small_scored_cell.ts";
 
 await initBackend({ verbose: false });
 
@@ -461,14 +462,8 @@ Deno.test("runPlan: a cell whose run cannot write (PermissionDenied) fails alone
 });
 
 Deno.test("runPlannedCell: a cell planned to score its attribution returns it", async () => {
-  const plan = planExperiments("quick", [0]);
-  const planned = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
   // A smaller synthetic dataset and one step: the attribution is scored whatever the model learned.
-  const cell = {
-    ...planned,
-    dataset: { kind: "synthetic", config: { numUsers: 40, numItems: 30, historyLength: 8 } },
-    training: { ...planned.training, maxEpochs: 1, maxBatchesPerEpoch: 1 },
-  } as const;
+  const { plan, cell } = smallScoredCell();
   const data = await prepareDataset(cell.dataset);
   const result = await runPlannedCell(plan, cell, data, { onProgress: () => {} });
   assertEquals((result.attribution?.length ?? 0) > 0, true);

@@ -24,6 +24,14 @@ function withCells(change: (cell: PlannedCell) => PlannedCell) {
   return summarise({ ...outcome, plan: { ...plan, cells: plan.cells.map(change) } });
 }
 
+/** The records' main Demure-SASRec cell of `dataset` and `seed` (a diagnosis's curves), and its result. */
+function demureCellOf(dataset: string, seed: number): { cell: PlannedCell; result: CellResult } {
+  const cell = cellsOf(plan, "main").find((c) =>
+    c.datasetLabel === dataset && c.systemName === "Demure-SASRec" && c.seed === seed
+  )!;
+  return { cell, result: outcome.byKey.get(cell.key)! };
+}
+
 const trials = cellsOf(plan, "selection").filter((cell) => outcome.byKey.has(cell.key));
 const firstTrial = trials[0];
 const tableOf = (s: typeof summary) =>
@@ -91,11 +99,7 @@ Deno.test("diagnosis: SASRec-MM's curves then Demure-SASRec's, each from its own
   for (const diagnosis of summary.diagnosis) {
     assertEquals(diagnosis.curves.map((c) => c.system), ["SASRec-MM", "Demure-SASRec"]);
     const demure = diagnosis.curves[1];
-    const cell = cellsOf(plan, "main").find((c) =>
-      c.datasetLabel === diagnosis.dataset && c.systemName === "Demure-SASRec" &&
-      c.seed === demure.seed
-    )!;
-    const result = outcome.byKey.get(cell.key)!;
+    const { result } = demureCellOf(diagnosis.dataset, demure.seed);
     assertEquals(demure.recommendationLoss, result.history.map((h) => h.recommendationLoss));
     assertEquals(demure.auxiliaryLoss, result.history.map((h) => h.auxiliaryLoss));
     assertEquals(diagnosis.noiseRates, modalityNoiseRates(result.demure!));
@@ -104,12 +108,7 @@ Deno.test("diagnosis: SASRec-MM's curves then Demure-SASRec's, each from its own
 
 Deno.test("diagnosis: an epoch without validation reads NaN, a warm-up ended after epoch 0 is kept", () => {
   const diagnosis = summary.diagnosis[0];
-  const demure = diagnosis.curves[1];
-  const cell = cellsOf(plan, "main").find((c) =>
-    c.datasetLabel === diagnosis.dataset && c.systemName === "Demure-SASRec" &&
-    c.seed === demure.seed
-  )!;
-  const result = outcome.byKey.get(cell.key)!;
+  const { cell, result } = demureCellOf(diagnosis.dataset, diagnosis.curves[1].seed);
   const changed = withResults((byKey) =>
     byKey.set(cell.key, {
       ...result,

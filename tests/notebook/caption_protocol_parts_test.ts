@@ -18,6 +18,7 @@ import { planOfResults } from "../../lib/experiments/selection_record.ts";
 import { finishedCells } from "../../lib/experiments/stored_cells.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { cycleDataset } from "../models/_fixtures.ts";
+import { popularityBucket } from "../experiments/_popularity_bucket.ts";
 
 const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;
 const plan = planOfResults("full", recordsDir);
@@ -123,17 +124,7 @@ const BUILDERS: Record<string, () => string[]> = {
   diagnosisFigures: () => {
     const diagnosis = recordsSummary().diagnosis.find((d) => d.dataset === "MovieLens")!;
     // The popularity buckets need the prepared dataset: one bucket stands in for them.
-    const bucket = {
-      label: "0-5",
-      min: 0,
-      max: 5,
-      users: 52,
-      bySystem: {
-        "SASRec-MM": { "NDCG@10": 0.02, "HR@10": 0.04 },
-        "Demure-SASRec": { "NDCG@10": 0.015, "HR@10": 0.03 },
-      },
-    };
-    const sections = api.diagnosisFigures({ ...diagnosis, popularity: [bucket] });
+    const sections = api.diagnosisFigures({ ...diagnosis, popularity: [popularityBucket()] });
     assertEquals(sections.length, 5, "the curves, L_cl, noise rates and popularity figures");
     return sections.map((section) => section.caption!);
   },

@@ -3,23 +3,18 @@
  * 53, mu53a) changed without any test noticing. Each test names the mutant it kills.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { cellsProgress, type DisplayApi } from "../../lib/notebook/cells_progress.ts";
+import { cellsProgress } from "../../lib/notebook/cells_progress.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { epochOf } from "./_epoch_progress.ts";
 import { printedLines } from "./_printed_lines.ts";
+import { shownTexts } from "./_shown_texts.ts";
 
 const CELL = { key: "quick/Synthetic/SASRec/seed=0", training: { patience: 7 } } as PlannedCell;
 
 // Mutant: `${place.finished}/${place.planned}` -> `${place.planned}/${place.finished}` (the only
 // test had a cell finishing as 3 of 3).
 Deno.test("cellsProgress in a kernel: the live line is numbered cells finished / cells planned", async () => {
-  const shown: string[] = [];
-  const api = {
-    display: (bundle: unknown) => {
-      shown.push(String((bundle as Record<string, string>)["text/plain"]));
-      return Promise.resolve();
-    },
-  } as unknown as DisplayApi;
+  const { shown, api } = shownTexts();
   const progress = cellsProgress(api);
   progress.onEpoch(CELL, epochOf({}), { finished: 2, planned: 5 });
   await progress.done();

@@ -6,10 +6,11 @@
  * A real runPlan on the imported fixture, its display recorded as the kernel keeps it.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { cellsProgress, type DisplayApi } from "../../lib/notebook/mod.ts";
+import { cellsProgress } from "../../lib/notebook/mod.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { fixtureQuickPlan } from "../experiments/_fixture_quick_plan.ts";
+import { shownTexts } from "./_shown_texts.ts";
 
 await initBackend({ verbose: false });
 
@@ -21,12 +22,8 @@ Deno.test("a notebook numbers a training cell as runPlan's finished line does, w
   const model = small.cells[2];
   // The plan's patience for this dataset, not the trainer's default (4): the line reads the cell's.
   assertEquals(model.training.patience, 3);
-  const shown: string[] = [];
-  const display = (bundle: unknown) => {
-    shown.push(String((bundle as Record<string, unknown>)["text/plain"]));
-    return Promise.resolve();
-  };
-  const progress = cellsProgress({ display } as unknown as DisplayApi);
+  const { shown, api } = shownTexts();
+  const progress = cellsProgress(api);
   const logged: string[] = [];
   const resultsDir = Deno.makeTempDirSync({ prefix: "live_cell_number51_" });
   try {

@@ -12,6 +12,7 @@ import { type DisplayApi, liveOutput } from "../../lib/notebook/_live_output.ts"
 import { cellsProgress } from "../../lib/notebook/mod.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { epochOf } from "./_epoch_progress.ts";
+import { shownTexts } from "./_shown_texts.ts";
 
 Deno.test("training progress: a NaN auxiliary loss is shown, not hidden as 'no auxiliary term'", () => {
   // The line is where a diverging auxiliary term is first seen. Found by mutation round NC (NC26:
@@ -69,12 +70,8 @@ Deno.test("liveOutput: a show after a failed one is still sent; done() reports t
 
 Deno.test("cellsProgress: ten seconds or more of training are whole seconds, rounded", async () => {
   // Two epochs of 5.3 s: 10.6 s reads "11 s", not "10 s". Found by mutation round NC (NC41).
-  const shown: string[] = [];
-  const display = (bundle: unknown) => {
-    shown.push(String((bundle as Record<string, string>)["text/plain"]));
-    return Promise.resolve();
-  };
-  const progress = cellsProgress({ display } as unknown as DisplayApi);
+  const { shown, api } = shownTexts();
+  const progress = cellsProgress(api);
   const cell = { key: "quick/Synthetic/SASRec-MM/seed=0" } as PlannedCell;
   progress.onEpoch(cell, epochOf({ epoch: 1, epochSeconds: 5.3 }));
   progress.onEpoch(cell, epochOf({ epoch: 2, epochSeconds: 5.3 }));
@@ -85,12 +82,8 @@ Deno.test("cellsProgress: ten seconds or more of training are whole seconds, rou
 Deno.test("cellsProgress: a line logged while a model trains is shown at once, under its training line", async () => {
   // runPlan's line for a cell comes after its last epoch: it must not wait for the next cell's
   // first epoch (or never show, after the last cell). Found by mutation round NC (NC22).
-  const shown: string[] = [];
-  const display = (bundle: unknown) => {
-    shown.push(String((bundle as Record<string, string>)["text/plain"]));
-    return Promise.resolve();
-  };
-  const progress = cellsProgress({ display } as unknown as DisplayApi);
+  const { shown, api } = shownTexts();
+  const progress = cellsProgress(api);
   const cell = { key: "quick/Synthetic/SASRec-MM/seed=0" } as PlannedCell;
   progress.onEpoch(cell, epochOf({ epoch: 3, secondsLeftAtMost: 0 }));
   progress.log("[1] quick/Synthetic/SASRec-MM/seed=0: valid NDCG@10 0.0700\nmore");

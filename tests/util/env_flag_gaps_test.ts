@@ -4,23 +4,12 @@
  * as off it would run the other mode without a word.
  */
 import { assertEquals } from "@std/assert";
-import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
+import { envFlagReads } from "./_env_flag_reads.ts";
 
 Deno.test("envFlag: another spelling of 0 or false is not off: it throws, naming the value", async () => {
   // In a process of its own: the parallel suite's files share this one's environment.
   const values = [" 0", "00", "0.0", "-0", "0x0", "FALSE", "False", "off", "no"];
-  const read = await evalInSubprocess<(boolean | string)[]>(
-    `import { envFlag } from ${projectModule("lib/util/env_flag.ts")};
-const read = (value) => {
-  Deno.env.set("DEMURE_TEST_FLAG", value);
-  try {
-    return envFlag("DEMURE_TEST_FLAG");
-  } catch (error) {
-    return error.message;
-  }
-};
-console.log(JSON.stringify(${JSON.stringify(values)}.map(read)));`,
-  );
+  const read = await envFlagReads(values);
   const rule = "must be 1 or true (on), 0 or false (off)";
   assertEquals(read, values.map((value) => `DEMURE_TEST_FLAG=${JSON.stringify(value)}: ${rule}`));
 });

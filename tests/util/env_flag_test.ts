@@ -1,23 +1,11 @@
 import { assertEquals } from "@std/assert";
-import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
+import { envFlagReads } from "./_env_flag_reads.ts";
 
 Deno.test("envFlag: 1/true on, unset/empty/0/false off, anything else names the variable", async () => {
   // The variable is set in a process of its own: the parallel suite's files share this one's
   // environment. Each value gives envFlag's answer, or its error's message.
   const values = ["1", "true", null, "", "0", "false", "TRUE", "yes", " 1"];
-  const read = await evalInSubprocess<(boolean | string)[]>(
-    `import { envFlag } from ${projectModule("lib/util/env_flag.ts")};
-const read = (value) => {
-  if (value === null) Deno.env.delete("DEMURE_TEST_FLAG");
-  else Deno.env.set("DEMURE_TEST_FLAG", value);
-  try {
-    return envFlag("DEMURE_TEST_FLAG");
-  } catch (error) {
-    return error.message;
-  }
-};
-console.log(JSON.stringify(${JSON.stringify(values)}.map(read)));`,
-  );
+  const read = await envFlagReads(values);
   const rule = "must be 1 or true (on), 0 or false (off)";
   assertEquals(read.slice(0, 2), [true, true]);
   assertEquals(read.slice(2, 6), [false, false, false, false]);

@@ -8,18 +8,27 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { STOP_SIGNAL_STATUS } from "../../lib/util/stop_signals.ts";
 import { readUntil } from "../_read_until.ts";
 
-const probe = new URL("./_stop_signals_probe.ts", import.meta.url).pathname;
+/**
+ * The probe `file` (a module next to this one) started with its stdout read here: it prints "ready"
+ * once it listens, then what it heard.
+ */
+function startProbe(file: string): {
+  child: Deno.ChildProcess;
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+} {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-check", new URL(file, import.meta.url).pathname],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  return { child, reader: child.stdout.getReader() };
+}
 
 // Literal names, not STOP_SIGNALS: a signal left out of that list is then caught here.
 for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   Deno.test(`listenForStopSignals: ${name} is heard and named; after close() it ends the process with ${STOP_SIGNAL_STATUS[name]}`, async () => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-check", probe],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const reader = child.stdout.getReader();
+    const { child, reader } = startProbe("./_stop_signals_probe.ts");
     assertStringIncludes(await readUntil(reader, "ready"), "ready");
     child.kill(name);
     const rest = await readUntil(reader, "\u0000"); // to the end of its output
@@ -36,17 +45,7 @@ for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 Deno.test("listenForStopSignals: a second stop signal changes nothing; the first is still the one named", async () => {
   // Found by mutation round JK (JK28): a listener that started over at each signal named the last.
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-check",
-      new URL("./_stop_signals_twice_probe.ts", import.meta.url).pathname,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.getReader();
+  const { child, reader } = startProbe("./_stop_signals_twice_probe.ts");
   assertStringIncludes(await readUntil(reader, "ready"), "ready");
   child.kill("SIGINT");
   assertStringIncludes(await readUntil(reader, "heard"), "heard");
@@ -65,17 +64,7 @@ Deno.test("STOP_SIGNAL_STATUS is frozen: the one table of these statuses cannot 
 Deno.test("listenForStopSignals: close() before any signal gives the signals back and stops nothing", async () => {
   // Found by mutation round OD (OD23, OD24): a close() that removed the listeners only once a
   // signal had come, or that aborted the signal itself, passed every test that closed after one.
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-check",
-      new URL("./_stop_signals_close_probe.ts", import.meta.url).pathname,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.getReader();
+  const { child, reader } = startProbe("./_stop_signals_close_probe.ts");
   const head = await readUntil(reader, "ready");
   assertStringIncludes(head, "closed: stoppedBy undefined, aborted false");
   child.kill("SIGTERM");
