@@ -1,9 +1,11 @@
 /**
  * scripts/slurm/compare_results.ts, mutation pass 54 (mu54a): `--help` (and `-h`) prints the usage
- * on stdout and exits 0, as asked, not the error of two missing folders (status 2).
+ * on stdout and exits 0, as asked, not the error of two missing folders (status 2); a null value
+ * (JSON's NaN) is compared as itself.
  */
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { runCaptured } from "./_run.ts";
+import { withoutTimings } from "../../scripts/slurm/compare_results.ts";
 
 const cli = (...args: string[]) =>
   runCaptured(Deno.execPath(), ["run", "-A", "scripts/slurm/compare_results.ts", ...args], {});
@@ -18,4 +20,13 @@ Deno.test("compare_results --help and -h print the usage on stdout and exit 0", 
   // The usage is the one that a missing folder prints as its error (one home).
   const missing = cli();
   assertEquals([missing.code, missing.stderr], [2, help.stdout]);
+});
+
+Deno.test("withoutTimings keeps a null (JSON's NaN) as it is, at any depth, and drops the timings beside it", () => {
+  // Mutant mu54a C19 (null taken for an object) threw a TypeError on the first null of a cell.
+  assertEquals(
+    withoutTimings({ ndcg: null, runs: [null, { trainSeconds: 3, recall: null }], x: [1] }),
+    { ndcg: null, runs: [null, { recall: null }], x: [1] },
+  );
+  assertEquals(withoutTimings(null), null);
 });
