@@ -30,3 +30,23 @@ Deno.test("withoutTimings keeps a null (JSON's NaN) as it is, at any depth, and 
   );
   assertEquals(withoutTimings(null), null);
 });
+
+Deno.test("compare_results: a third folder is refused by name (exit 2), not dropped unsaid", () => {
+  // Mutant mu54a C11 (no check of a third argument) compared the first two equal folders and
+  // exited 0, the third never read.
+  const folders = [0, 1].map(() => {
+    const dir = Deno.makeTempDirSync({ prefix: "compare_results_mutants54_" });
+    Deno.mkdirSync(`${dir}/cells`);
+    Deno.writeTextFileSync(`${dir}/cells/c.json`, JSON.stringify({ ndcg: 0.5 }));
+    Deno.writeTextFileSync(`${dir}/summary.json`, JSON.stringify({ main: [1] }));
+    return dir;
+  });
+  try {
+    assertEquals(cli(folders[0], folders[1]).code, 0, "the two folders are equal");
+    const third = cli(folders[0], folders[1], "third-folder");
+    assertEquals([third.code, third.stdout], [2, ""]);
+    assertEquals(third.stderr.includes('"third-folder"'), true, third.stderr);
+  } finally {
+    for (const dir of folders) Deno.removeSync(dir, { recursive: true });
+  }
+});
