@@ -210,9 +210,10 @@ export const REPORT_FILE = "report.json";
 export function applyScript(arrays: readonly StageArray[], settings: KubernetesSettings): string {
   const report = reportJobName(settings);
   const poll = KUBECTL_POLL_SECONDS;
-  // No more digits than the maximum has, before any arithmetic: bash wraps a number past 2^63
-  // silently (18446744073709551621 is 5 to it).
-  const pollPattern = `^[0-9]{1,${String(poll.max).length}}$`;
+  // No more significant digits than the maximum has, before any arithmetic: bash wraps a number
+  // past 2^63 silently (18446744073709551621 is 5 to it). Leading zeros are not counted: "0030"
+  // and "00030" are both 30.
+  const pollPattern = `^0*[0-9]{1,${String(poll.max).length}}$`;
   const lines = [
     "#!/bin/bash",
     `# Runs the Demure grid on Kubernetes: ${arrays.length} stage Job(s), then the report.`,

@@ -197,7 +197,7 @@ Deno.test("apply.sh refuses a poll interval that is not a whole number in 1..360
   const notWhole = ["abc", "-1", "0.5", "1e3", "", " 5", "+5", "0x10"];
   // 0 polled without a pause (115 queries in 2 s); the last two slept forever (the last one is
   // 5 to bash's 64-bit arithmetic).
-  const outOfRange = ["0", "3601", "99999999999999999999", "18446744073709551621"];
+  const outOfRange = ["0", "3601", "99999999999999999999", "18446744073709551621", "0003601"];
   for (const poll of [...outOfRange, ...notWhole]) {
     const run = runApply(applyScript([array(0)], settingsIn("/w")), kubectl, poll);
     assertEquals(run.code, 2, poll);
@@ -211,7 +211,12 @@ Deno.test("apply.sh refuses a poll interval that is not a whole number in 1..360
 });
 
 Deno.test("apply.sh sleeps DEMURE_KUBECTL_POLL_S seconds between two checks of a running Job", () => {
-  for (const [poll, seconds] of [[undefined, "30"], ["1", "1"], ["3600", "3600"], ["0030", "30"]]) {
+  // Leading zeros do not count toward the maximum's 4 digits ("00030" was refused until session 54).
+  const cases = [[undefined, "30"], ["1", "1"], ["3600", "3600"], ["0030", "30"], ["00030", "30"], [
+    "000003600",
+    "3600",
+  ]];
+  for (const [poll, seconds] of cases) {
     const kubectl = fakeKubectl({ "demure-stage0": ["", "Complete"] });
     const run = runApply(applyScript([array(0)], settingsIn("/w")), kubectl, poll);
     assertEquals(run.code, 0, run.stderr);
