@@ -109,7 +109,8 @@ checks that they reproduce and regenerates the tables from them.
 
 Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
-                                 of every cell; --json for programs (scripts/slurm/submit.ts)
+                                 of every cell; --json for programs (scripts/slurm/submit.ts:
+                                 stderr holds an error only)
   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
                                  finished cell is not rerun); exit status 1 when it fails. A cell
                                  whose configuration waits for a selection waits for its trials
@@ -539,6 +540,14 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     selectionWaitSeconds,
     ...(restart ? { restart } : {}),
   };
+}
+
+/**
+ * Whether the command is `--list-cells --json`, whose output programs read (the cluster routes:
+ * scripts/cluster/submission.ts): on stderr it writes an error alone, no note for people.
+ */
+export function listsForPrograms(values: Pick<ReproduceValues, "list-cells" | "json">): boolean {
+  return values["list-cells"] && values.json;
 }
 
 /** The parsed command line of `reproduce`. */
