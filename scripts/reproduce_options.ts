@@ -34,6 +34,7 @@ import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_
 import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 import { taskPermissions } from "./task_permissions.ts";
+import { SEED_RANGE } from "../lib/util/settings.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -64,6 +65,14 @@ export const RUN_FOLDERS = Object.freeze({
   recordsReports: "results/full",
 });
 
+/**
+ * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it: the library's range of
+ * a seed (`SEED_RANGE`, 0..2^31-1), each seed once.
+ */
+export const SEEDS_ALLOWED = `distinct integers in ${SEED_RANGE.min}..2^${
+  Math.log2(SEED_RANGE.max! + 1)
+}-1, comma-separated`;
+
 /** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
 const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
 
@@ -92,7 +101,7 @@ checks that they reproduce and regenerates the tables from them.
                                  each at one BLAS thread unless DEMURE_BLAS_THREADS is set (one
                                  process keeps its default, the core count); only the first
                                  compares and reports
-  --seeds 0,1                    other seeds: distinct integers in 0..2^31-1, comma-separated
+  --seeds 0,1                    other seeds: ${SEEDS_ALLOWED}
                                  (default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens
                                  runs the first alone; the verification reruns the first)
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
@@ -553,10 +562,24 @@ export function listsForPrograms(values: Pick<ReproduceValues, "list-cells" | "j
 /** The parsed command line of `reproduce`. */
 type ReproduceValues = ReturnType<typeof parseArguments>["values"];
 
-/** `--seeds a,b,...`, or undefined for the mode's seeds. */
+/**
+ * `--seeds a,b,...`, or undefined for the mode's seeds. Its range is checked here, in the flag's
+ * words: the plan's check (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the
+ * flag the user typed (session 53).
+ */
 function seedsOption(values: ReproduceValues): number[] | undefined {
+  if (values.seeds === undefined) return undefined;
   // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-  return values.seeds?.split(",").map((s) => integerOption("seeds", s));
+  const seeds = values.seeds.split(",").map((s) => integerOption("seeds", s));
+  const refuse = (why: string) =>
+    usageError(
+      `--seeds ${values.seeds}: ${why}; allowed: ${SEEDS_ALLOWED}`,
+    );
+  const outside = seeds.find((seed) => seed < SEED_RANGE.min! || seed > SEED_RANGE.max!);
+  if (outside !== undefined) refuse(`${outside} is outside ${SEED_RANGE.min}..${SEED_RANGE.max}`);
+  const twice = seeds.find((seed, index) => seeds.indexOf(seed) < index);
+  if (twice !== undefined) refuse(`${twice} given twice`);
+  return seeds;
 }
 
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
