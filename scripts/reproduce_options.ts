@@ -32,6 +32,7 @@ import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
 import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
+import { PLAN_WARMUP_STEPS } from "../lib/experiments/plan_warmup.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 import { taskPermissions } from "./task_permissions.ts";
 import { SEED_RANGE } from "../lib/util/settings.ts";
@@ -73,6 +74,20 @@ export const SEEDS_ALLOWED = `distinct integers in ${SEED_RANGE.min}..2^${
   Math.log2(SEED_RANGE.max! + 1)
 }-1, comma-separated`;
 
+/**
+ * The entry of `--seeds` in the usages of reproduce and of the cluster routes (scripts/slurm/,
+ * scripts/kubernetes/), which pass it on: which seeds, their range and the default, its lines
+ * after the first indented to `column`; `more` ends the default's note (reproduce's verification).
+ * The default seeds are the plan's (tests/experiments/reproduce_usage_ranges53b_test.ts).
+ */
+export function seedsEntry(column: number, more = ""): string {
+  return [
+    `other seeds: ${SEEDS_ALLOWED}`,
+    "(default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens",
+    `runs the first alone${more})`,
+  ].join(`\n${" ".repeat(column)}`);
+}
+
 /** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
 const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
 
@@ -101,9 +116,7 @@ checks that they reproduce and regenerates the tables from them.
                                  each at one BLAS thread unless DEMURE_BLAS_THREADS is set (one
                                  process keeps its default, the core count); only the first
                                  compares and reports
-  --seeds 0,1                    other seeds: ${SEEDS_ALLOWED}
-                                 (default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens
-                                 runs the first alone; the verification reruns the first)
+  --seeds 0,1                    ${seedsEntry(33, "; the verification reruns the first")}
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]
                                  bring your own data: main table and ablation on an imported
@@ -111,7 +124,9 @@ checks that they reproduce and regenerates the tables from them.
                                  results under results/<label>-<format>/<mode>; --max-epochs /
                                  --patience: the dataset's own stopping (the plan's
                                  datasetTraining; default the protocol's ${FILE_STOPPING.full.maxEpochs} and ${FILE_STOPPING.full.patience},
-                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); see docs/data.md
+                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); --max-epochs x the file's batches an epoch
+                                 must exceed Demure's warm-up of ${PLAN_WARMUP_STEPS.full} steps, quick ${PLAN_WARMUP_STEPS.quick}, or the run
+                                 is refused (it would never denoise); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
                                  (RecBole-compatible full sort; default ${DEFAULT_RANKING_PROTOCOL})
