@@ -5,6 +5,7 @@
 import type { CellResult, PreparedDataset, RerunCheck } from "../lib/experiments/mod.ts";
 import {
   checkedOption,
+  listsForPrograms,
   reproduceOptions,
   RESTART_FLAG,
   RUN_FOLDERS,
@@ -47,7 +48,10 @@ const script = fileURLToPath(import.meta.url);
 // Folders named on the command line outside the project: the same command again, with them added
 // to the task's permissions (reproduce_restart.ts), before the library loads in this process.
 if (restart) {
-  console.error(`${TASK_NAME}: ${restart.note}`);
+  // The note is for people: `--list-cells --json` is read by programs (the cluster routes, which
+  // learn the dataset's folders from the listing's `datasetReads`), whose stderr then holds only
+  // an error, the one line they pass on (they had copied the note's wording to drop it).
+  if (!listsForPrograms(values)) console.error(`${TASK_NAME}: ${restart.note}`);
   Deno.exit(await runAgain(restart.flags, script, [...Deno.args, RESTART_FLAG]));
 }
 // One BLAS thread per process: the environment of the records (see reproduce_workers.ts).

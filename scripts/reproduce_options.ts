@@ -32,8 +32,10 @@ import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
 import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
+import { PLAN_WARMUP_STEPS } from "../lib/experiments/plan_warmup.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 import { taskPermissions } from "./task_permissions.ts";
+import { SEED_RANGE } from "../lib/util/settings.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -64,6 +66,28 @@ export const RUN_FOLDERS = Object.freeze({
   recordsReports: "results/full",
 });
 
+/**
+ * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it: the library's range of
+ * a seed (`SEED_RANGE`, 0..2^31-1), each seed once.
+ */
+export const SEEDS_ALLOWED = `distinct integers in ${SEED_RANGE.min}..2^${
+  Math.log2(SEED_RANGE.max! + 1)
+}-1, comma-separated`;
+
+/**
+ * The entry of `--seeds` in the usages of reproduce and of the cluster routes (scripts/slurm/,
+ * scripts/kubernetes/), which pass it on: which seeds, their range and the default, its lines
+ * after the first indented to `column`; `more` ends the default's note (reproduce's verification).
+ * The default seeds are the plan's (tests/experiments/reproduce_usage_ranges53b_test.ts).
+ */
+export function seedsEntry(column: number, more = ""): string {
+  return [
+    `other seeds: ${SEEDS_ALLOWED}`,
+    "(default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens",
+    `runs the first alone${more})`,
+  ].join(`\n${" ".repeat(column)}`);
+}
+
 /** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
 const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
 
@@ -92,9 +116,7 @@ checks that they reproduce and regenerates the tables from them.
                                  each at one BLAS thread unless DEMURE_BLAS_THREADS is set (one
                                  process keeps its default, the core count); only the first
                                  compares and reports
-  --seeds 0,1                    other seeds: distinct integers in 0..2^31-1, comma-separated
-                                 (default: the mode's, full 0,1,2,3,4, quick 0,1; quick MovieLens
-                                 runs the first alone; the verification reruns the first)
+  --seeds 0,1                    ${seedsEntry(33, "; the verification reruns the first")}
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]
                                  bring your own data: main table and ablation on an imported
@@ -102,14 +124,17 @@ checks that they reproduce and regenerates the tables from them.
                                  results under results/<label>-<format>/<mode>; --max-epochs /
                                  --patience: the dataset's own stopping (the plan's
                                  datasetTraining; default the protocol's ${FILE_STOPPING.full.maxEpochs} and ${FILE_STOPPING.full.patience},
-                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); see docs/data.md
+                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); --max-epochs x the file's batches an epoch
+                                 must exceed Demure's warm-up of ${PLAN_WARMUP_STEPS.full} steps, quick ${PLAN_WARMUP_STEPS.quick}, or the run
+                                 is refused (it would never denoise); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
                                  (RecBole-compatible full sort; default ${DEFAULT_RANKING_PROTOCOL})
 
 Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
-                                 of every cell; --json for programs (scripts/slurm/submit.ts)
+                                 of every cell; --json for programs (scripts/slurm/submit.ts:
+                                 stderr holds an error only)
   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
                                  finished cell is not rerun); exit status 1 when it fails. A cell
                                  whose configuration waits for a selection waits for its trials
@@ -541,13 +566,35 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   };
 }
 
+/**
+ * Whether the command is `--list-cells --json`, whose output programs read (the cluster routes:
+ * scripts/cluster/submission.ts): on stderr it writes an error alone, no note for people.
+ */
+export function listsForPrograms(values: Pick<ReproduceValues, "list-cells" | "json">): boolean {
+  return values["list-cells"] && values.json;
+}
+
 /** The parsed command line of `reproduce`. */
 type ReproduceValues = ReturnType<typeof parseArguments>["values"];
 
-/** `--seeds a,b,...`, or undefined for the mode's seeds. */
+/**
+ * `--seeds a,b,...`, or undefined for the mode's seeds. Its range is checked here, in the flag's
+ * words: the plan's check (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the
+ * flag the user typed (session 53).
+ */
 function seedsOption(values: ReproduceValues): number[] | undefined {
+  if (values.seeds === undefined) return undefined;
   // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-  return values.seeds?.split(",").map((s) => integerOption("seeds", s));
+  const seeds = values.seeds.split(",").map((s) => integerOption("seeds", s));
+  const refuse = (why: string) =>
+    usageError(
+      `--seeds ${values.seeds}: ${why}; allowed: ${SEEDS_ALLOWED}`,
+    );
+  const outside = seeds.find((seed) => seed < SEED_RANGE.min! || seed > SEED_RANGE.max!);
+  if (outside !== undefined) refuse(`${outside} is outside ${SEED_RANGE.min}..${SEED_RANGE.max}`);
+  const twice = seeds.find((seed, index) => seeds.indexOf(seed) < index);
+  if (twice !== undefined) refuse(`${twice} given twice`);
+  return seeds;
 }
 
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */

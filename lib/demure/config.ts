@@ -28,6 +28,7 @@ import {
   withDefaults,
 } from "../util/settings.ts";
 import type { TrainerConfig } from "../train/config.ts";
+import { DEFAULT_WARMUP_STEPS } from "./warmup_steps.ts";
 
 /**
  * Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. The
@@ -145,7 +146,7 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   temperature: 0.2,
   rho: DEFAULT_NOISE_FRACTION,
   warmupBy: "steps",
-  warmupSteps: 30,
+  warmupSteps: DEFAULT_WARMUP_STEPS,
   warmupEpochs: 3,
   everyVisits: 2,
   attribution: Object.freeze({

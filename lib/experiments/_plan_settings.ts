@@ -12,6 +12,7 @@ import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import type { DatasetPlan, ExperimentMode, SweepParameter } from "./plan_types.ts";
 import { SELECTION_SPECS } from "./selection.ts";
 import { FILE_STOPPING } from "./file_stopping.ts";
+import { PLAN_WARMUP_STEPS } from "./plan_warmup.ts";
 import type { SystemName } from "./systems.ts";
 
 const MAIN_SYSTEMS: SystemName[] = [
@@ -193,7 +194,7 @@ export const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
     // Every visit: what the step schedule these cells were written with (`everySteps: 2`) did
     // with 1-2 steps an epoch.
-    demure: { ...PLAN_ATTRIBUTION_SOURCE, warmupSteps: 2, everyVisits: 1 },
+    demure: { ...PLAN_ATTRIBUTION_SOURCE, warmupSteps: PLAN_WARMUP_STEPS.quick, everyVisits: 1 },
     noiseFractions: [0.25, 0.75],
     noiseSeeds: [0],
     mainSystems: ["Pop", "ItemKNN", "SASRec-ID", "SASRec-MM", "CL4SRec-MM", "Demure-SASRec"],

@@ -18,6 +18,7 @@ export * from "./datasets.ts";
 export * from "./plan_types.ts";
 export * from "./plan.ts";
 export * from "./file_stopping.ts";
+export * from "./plan_warmup.ts";
 export * from "./run_cell.ts";
 export * from "./run_plan.ts";
 export { OtherSettingsStoredError } from "./other_settings_guard.ts";

@@ -88,7 +88,10 @@ export function validateSeeds(seeds: readonly number[]): void {
   if (!Array.isArray(seeds) || seeds.length === 0) {
     throw new SettingError("plan seeds", seeds, allowed);
   }
-  const valid = seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31);
+  // SEED_RANGE: the range of every seed the library takes (one home; its max is 2^31 - 1).
+  const valid = seeds.every((seed) =>
+    Number.isInteger(seed) && seed >= SEED_RANGE.min! && seed <= SEED_RANGE.max!
+  );
   if (!valid || new Set(seeds).size !== seeds.length) {
     throw new SettingError("plan seeds", seeds, allowed);
   }

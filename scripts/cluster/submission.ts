@@ -227,14 +227,9 @@ export function listPlanCells(
     ...planArgs,
   ];
   const listed = runCommand(deno, args, { cwd: workspace });
-  // reproduce's own one-line message (it names the option of the plan that it refused).
-  if (listed.code !== 0) {
-    // Without the note of its restart for a dataset outside the workspace ("reproduce: reads
-    // /data (--dataset): outside the project, ..."), which took the route's prefix and came
-    // before the one line of the error itself.
-    const restartNote = /^reproduce: reads .*: outside the project, so added to .*$/;
-    const lines = listed.stderr.trim().split("\n").filter((line) => !restartNote.test(line));
-    throw new ScriptFailure(lines.join("\n"));
-  }
+  // reproduce's own one-line message (it names the option of the plan that it refused): with
+  // --json its stderr holds nothing else, not even the note of its restart for a dataset outside
+  // the workspace (listsForPrograms, scripts/reproduce_options.ts).
+  if (listed.code !== 0) throw new ScriptFailure(listed.stderr.trim());
   return JSON.parse(listed.stdout) as Listing;
 }

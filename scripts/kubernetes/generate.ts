@@ -35,6 +35,7 @@ import {
   ScriptFailure,
   UsageError,
 } from "../cli/options.ts";
+import { seedsEntry } from "../reproduce_options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { shellQuote } from "../cluster/shell.ts";
 import { makeFolders } from "../../lib/data/mod.ts";
@@ -66,7 +67,7 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
 
   --image IMAGE        the image: the workspace at --workspace with its set-up done (required)
   --quick              the quick plan (default: the full plan)
-  --seeds 0,1          other seeds
+  --seeds 0,1          ${seedsEntry(23)}
   --claim NAME         the ReadWriteMany PersistentVolumeClaim of the results (${DEFAULTS.claim})
   --mount PATH         where the pods mount it (${DEFAULT_MOUNT})
   --results DIR        the results folder under the mount (default <mount>/<mode>)

@@ -47,6 +47,7 @@ import {
   ScriptFailure,
   UsageError,
 } from "../cli/options.ts";
+import { seedsEntry } from "../reproduce_options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { cellStoreOf } from "../../lib/experiments/mod.ts";
 import { writeFilesAtomically } from "../../lib/data/mod.ts";
@@ -62,7 +63,7 @@ one before, and a report job after them (docs/scale.md). Re-submitting resumes.
 
   --results DIR        the shared results folder (default: the plan's own)
   --quick              the quick plan (default: the full plan)
-  --seeds 0,1          other seeds
+  --seeds 0,1          ${seedsEntry(23)}
   --partition P        #SBATCH --partition
   --account A          #SBATCH --account
   --concurrency K      tasks of an array at once (${DEFAULT_CONCURRENCY}; at most ${MAX_PARALLEL_TASKS})

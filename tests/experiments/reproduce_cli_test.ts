@@ -107,8 +107,8 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     [["--list-cells", "--seeds=0,,1"], 'reproduce: --seeds: "" is not an integer; see --help\n'],
     [
       ["--seeds=1,1"],
-      "reproduce: plan seeds is [1, 1]; allowed: a non-empty list of distinct integers >= 0 " +
-      "and < 2^31; see --help\n",
+      "reproduce: --seeds 1,1: 1 given twice; allowed: distinct integers in 0..2^31-1, " +
+      "comma-separated; see --help\n",
     ],
     [
       ["--first=abc"],
@@ -216,11 +216,11 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "--name=-1); see --help\n",
     ],
     [["--list-cells", "--results="], "reproduce: --results: an empty value; see --help\n"],
-    // A minus passes the option's check: the plan names the range.
+    // A minus passes the integer check; the range check names the flag, not the plan's setting.
     [
       ["--seeds=0,-1"],
-      "reproduce: plan seeds is [0, -1]; allowed: a non-empty list of distinct integers >= 0 " +
-      "and < 2^31; see --help\n",
+      "reproduce: --seeds 0,-1: -1 is outside 0..2147483647; allowed: distinct integers in " +
+      "0..2^31-1, comma-separated; see --help\n",
     ],
     // Only blanks: no path (it would name the project folder's child " ").
     [["--list-cells", "--results= "], "reproduce: --results: an empty path; see --help\n"],

@@ -110,8 +110,8 @@ Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and
   // ambiguous (a value starting with a dash: --name=-1)", what the user had written.
   assertEquals(
     run.stderr,
-    "kubernetes: reproduce: plan seeds is [-1]; allowed: a non-empty list of distinct integers " +
-      ">= 0 and < 2^31; see --help\n",
+    "kubernetes: reproduce: --seeds -1: -1 is outside 0..2147483647; allowed: distinct " +
+      "integers in 0..2^31-1, comma-separated; see --help\n",
   );
   // <top>/a/b used to stay behind, empty.
   const left = pathExists(`${root}/${top}`);

@@ -152,8 +152,8 @@ Deno.test("submit --seeds=-1 shows reproduce's range of the seeds; the seeds rea
   assertEquals([run.code, run.stdout], [1, ""]);
   assertEquals(
     run.stderr,
-    "slurm: reproduce: plan seeds is [-1]; allowed: a non-empty list of distinct integers >= 0 " +
-      "and < 2^31; see --help\n",
+    "slurm: reproduce: --seeds -1: -1 is outside 0..2147483647; allowed: distinct integers in " +
+      "0..2^31-1, comma-separated; see --help\n",
   );
   const seeded = submit(["--dry-run", "--seeds", "1", "--results", `${slurm}/results`], slurm);
   assertEquals(seeded.code, 0, seeded.stderr);
