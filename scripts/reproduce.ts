@@ -27,6 +27,7 @@ import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runAgain } from "./reproduce_restart.ts";
 import { SELECTION_POLL_SECONDS, selectionWaitLine } from "./cli/selection_wait.ts";
+import { durationText } from "./cli/duration_text.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
 // loads: it is imported dynamically below (timings: reproduce_options.ts).
@@ -397,14 +398,12 @@ if (values["list-cells"]) {
     }
     const cost = pendingCost(cells);
     if (cost.longestTask) {
-      const minutes = (seconds: number) =>
-        seconds >= 7200
-          ? `${(seconds / 3600).toFixed(1)} h`
-          : `${seconds < 600 ? (seconds / 60).toFixed(1) : Math.round(seconds / 60)} min`;
       console.log(
-        `# ${cost.cells} cells to run: about ${minutes(cost.trainingSeconds)} of training by the ` +
+        `# ${cost.cells} cells to run: about ${
+          durationText(cost.trainingSeconds)
+        } of training by the ` +
           `estimates (calibrated on a shared machine: upper bounds; docs/scale.md has measured ` +
-          `times); with one task per cell, about ${minutes(cost.longestTask.seconds)}: the ` +
+          `times); with one task per cell, about ${durationText(cost.longestTask.seconds)}: the ` +
           `longest task is ${cost.longestTask.key}` +
           (cost.longestTask.waitSeconds > 0 ? ", with its wait for its selection" : ""),
       );
