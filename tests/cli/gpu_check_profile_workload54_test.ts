@@ -19,9 +19,11 @@ Deno.test("gpu_check --profile: the width, batch and batch cap asked for are the
     stdout,
     /^wasm: step time by epoch \(3 steps each\): \d+ ms, \d+ ms, \d+ ms, \d+ ms$/m,
   );
-  // The step's products are d = 8 wide: the blocks' d x d weights are [8,8], not the default
-  // [64,64] (the 64-wide features are projected to d: [64,8]).
-  const products = stdout.split("\n").filter((line) => / x\d+ +BatchMatMul \[\[/.test(line));
-  assertEquals(products.some((line) => line.includes(",[8,8]]")), true, stdout);
-  assertEquals(products.filter((line) => line.includes("[64,64]")), []);
+  // The kernels are d = 8 wide. Which 12 are the costliest varies from run to run, so no one row
+  // is asked for: most kernels of a step carry d in a shape (only the score rows, [180,12101],
+  // and a few [30]-shaped ones do not), and no other size of this workload is 8. At d = 64, no
+  // row has an 8.
+  const rows = stdout.split("\n").filter((line) => /^wasm: +\d+\.\d{2} ms +x\d+ /.test(line));
+  assertEquals(rows.length, 12, stdout);
+  assertEquals(rows.some((line) => /[[,]8\]/.test(line)), true, rows.join("\n"));
 });
