@@ -221,10 +221,23 @@ async function profileStep(): Promise<string[]> {
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: workloadUsers(values) });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
   const quiet = { onProgress: () => {}, validate: () => ({ "NDCG@10": 0 }) };
+  // The width, batch and batch cap asked for, as an epoch's timing has them (they were dropped
+  // here unsaid: --profile --dim 256 profiled d = 64). A call's own cap (the warm-up's 2, the
+  // profiled step's 1) comes after, so it stays.
   const make = (seed: number) =>
-    new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50, seed });
+    new SequentialRecommender(split.dataset, {
+      backbone: "sasrec",
+      maxLength: 50,
+      dim: values.dim,
+      seed,
+    });
+  const asked = {
+    resume: false,
+    batchSize: values.batchSize,
+    ...(values.maxBatches ? { maxBatchesPerEpoch: values.maxBatches } : {}),
+  };
   const run = (model: SequentialRecommender, config: Parameters<typeof trainModel>[2]) =>
-    trainModel(model, split, { resume: false, ...config }, { ...hooksOf(model), ...quiet });
+    trainModel(model, split, { ...asked, ...config }, { ...hooksOf(model), ...quiet });
   const train: ProfiledTraining = async (config) => {
     const model = make(0);
     try {

@@ -56,7 +56,8 @@ export const USAGE = `usage: deno task ${TASK_NAME} [--backends ${DEFAULT_BACKEN
                      of launching a kernel (by kind) and of one read, the kernels of one step
                      and their device time (tf.profile), the step time over 4 short epochs, the
                      reads of a step, on webgpu both upload routes, and the JavaScript thread's
-                     self time by file and function (V8's sampling profiler)
+                     self time by file and function (V8's sampling profiler); of the
+                     --system, --dim, --batch-size and --max-batches given, as an epoch is
   -h, --help         print this text`;
 
 /** The checked options of `args`; a bad one is a {@linkcode UsageError}. */
