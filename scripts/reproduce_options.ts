@@ -15,6 +15,7 @@
  */
 import { decimalInteger, parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import {
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
@@ -267,9 +268,12 @@ function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
   return [data, ...(dataset.features ?? []).map((feature) => feature.path)];
 }
 
-/** Whether `path` lies outside the project folder (the current one), which the task reads. */
-function outsideProject(path: string): boolean {
-  return !`${resolve(path)}/`.startsWith(`${Deno.cwd()}/`);
+/**
+ * Whether `path` lies outside the project folder `project` (default the current one, where a run
+ * starts), which the task reads.
+ */
+function outsideProject(path: string, project = Deno.cwd()): boolean {
+  return !`${resolve(project, path)}/`.startsWith(`${project}/`);
 }
 
 /**
@@ -278,11 +282,66 @@ function outsideProject(path: string): boolean {
  * reader looks for it when the file is missing, to say that RecBole files were given as a
  * sequence file; without it that run outside the project said only "No such file".
  */
-export function workerDatasetReads(dataset: DatasetSpec | undefined): string[] {
+export function workerDatasetReads(
+  dataset: DatasetSpec | undefined,
+  project: string = Deno.cwd(),
+): string[] {
   const recBoleSibling = dataset?.kind === "file" && dataset.format === "sequence"
     ? [`${dataset.path}.inter`]
     : [];
-  return [...datasetReadPaths(dataset), ...recBoleSibling].filter(outsideProject);
+  return [...datasetReadPaths(dataset), ...recBoleSibling]
+    .filter((path) => outsideProject(path, project));
+}
+
+/**
+ * The {@linkcode workerDatasetReads} of the reproduce command line `args` run in the project folder
+ * `project`, read without refusing anything: the cluster routes' listing
+ * (scripts/cluster/submission.ts) gives them to `reproduce --list-cells --json` up front, so that
+ * it finds them granted and does not start a second Deno to add them
+ * ({@linkcode ReproduceOptions.restart}). A command line that reproduce refuses (no or another
+ * `--format`, a `--features` entry that is not name=path) gives none: reproduce says why itself.
+ *
+ * @example
+ * ```ts
+ * planDatasetReads(["--quick", "--dataset=/data/shop/shop", "--format", "recbole"], Deno.cwd());
+ * // ["/data/shop"]
+ * ```
+ */
+export function planDatasetReads(args: readonly string[], project: string): string[] {
+  // reproduce's own options, so that each word is read as its parser reads it (a value is not
+  // taken for an option); not strict: refusing is reproduce's.
+  const { values } = parseArgs({
+    args: [...args],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+  });
+  const { dataset, format, features } = values;
+  if (
+    typeof dataset !== "string" || typeof format !== "string" ||
+    !(DATASET_FILE_FORMATS as readonly string[]).includes(format)
+  ) {
+    return [];
+  }
+  const entries = typeof features === "string" ? features.split(",").map(featureEntry) : [];
+  if (entries.some((entry) => entry === undefined)) return [];
+  return workerDatasetReads({
+    kind: "file",
+    path: dataset,
+    format: format as DatasetFileFormat,
+    ...(entries.length > 0 ? { features: entries as { name: string; path: string }[] } : {}),
+  }, project);
+}
+
+/**
+ * One entry of `--features` as name and path, or undefined when it is not name=path. The name ends
+ * at the first "=": a path may hold one (a folder dt=2024).
+ */
+function featureEntry(entry: string): { name: string; path: string } | undefined {
+  const split = entry.indexOf("=");
+  const [name, path] = split < 0 ? [entry, ""] : [entry.slice(0, split), entry.slice(split + 1)];
+  // The library's rule for names (one home); here only an empty name can break it.
+  return isFeatureName(name) && path ? { name, path } : undefined;
 }
 
 /**
@@ -614,14 +673,9 @@ function datasetOption(values: ReproduceValues): DatasetSpec | undefined {
   if (!(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
     usageError(`--format: "${format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
   }
-  const features = values.features?.split(",").map((entry) => {
-    // The name ends at the first "=": a path may hold one (a folder dt=2024).
-    const split = entry.indexOf("=");
-    const [name, path] = split < 0 ? [entry, ""] : [entry.slice(0, split), entry.slice(split + 1)];
-    // The library's rule for names (one home); here only an empty name can break it.
-    if (!isFeatureName(name) || !path) usageError(`--features: "${entry}" is not name=path`);
-    return { name, path };
-  });
+  const features = values.features?.split(",").map((entry) =>
+    featureEntry(entry) ?? usageError(`--features: "${entry}" is not name=path`)
+  );
   return {
     kind: "file",
     path: values.dataset,
