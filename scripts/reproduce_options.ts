@@ -36,7 +36,7 @@ import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
 import { PLAN_WARMUP_STEPS } from "../lib/experiments/plan_warmup.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 import { taskPermissions } from "./task_permissions.ts";
-import { SEED_RANGE } from "../lib/util/settings.ts";
+import { SEEDS_ALLOWED, seedsOption } from "./cli/seeds_option.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -68,12 +68,10 @@ export const RUN_FOLDERS = Object.freeze({
 });
 
 /**
- * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it: the library's range of
- * a seed (`SEED_RANGE`, 0..2^31-1), each seed once.
+ * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it (scripts/cli/seeds_option.ts,
+ * the one home of their reading, shared with the benchmark scripts).
  */
-export const SEEDS_ALLOWED = `distinct integers in ${SEED_RANGE.min}..2^${
-  Math.log2(SEED_RANGE.max! + 1)
-}-1, comma-separated`;
+export { SEEDS_ALLOWED };
 
 /**
  * The entry of `--seeds` in the usages of reproduce and of the cluster routes (scripts/slurm/,
@@ -578,7 +576,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (firstDataset !== undefined && !["synthetic", "movielens"].includes(firstDataset)) {
     usageError(`--first: "${firstDataset}" is not one of synthetic, movielens`);
   }
-  const seeds = seedsOption(values);
+  const seeds = seedsFlag(values);
   const dataset = datasetOption(values);
   // With --dataset the plan holds that dataset alone: --first has nothing to order.
   if (dataset !== undefined && firstDataset !== undefined) {
@@ -638,22 +636,12 @@ type ReproduceValues = ReturnType<typeof parseArguments>["values"];
 
 /**
  * `--seeds a,b,...`, or undefined for the mode's seeds. Its range is checked here, in the flag's
- * words: the plan's check (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the
- * flag the user typed (session 53).
+ * words ({@linkcode seedsOption}, shared with the benchmark scripts): the plan's check
+ * (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the flag the user typed
+ * (session 53).
  */
-function seedsOption(values: ReproduceValues): number[] | undefined {
-  if (values.seeds === undefined) return undefined;
-  // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-  const seeds = values.seeds.split(",").map((s) => integerOption("seeds", s));
-  const refuse = (why: string) =>
-    usageError(
-      `--seeds ${values.seeds}: ${why}; allowed: ${SEEDS_ALLOWED}`,
-    );
-  const outside = seeds.find((seed) => seed < SEED_RANGE.min! || seed > SEED_RANGE.max!);
-  if (outside !== undefined) refuse(`${outside} is outside ${SEED_RANGE.min}..${SEED_RANGE.max}`);
-  const twice = seeds.find((seed, index) => seeds.indexOf(seed) < index);
-  if (twice !== undefined) refuse(`${twice} given twice`);
-  return seeds;
+function seedsFlag(values: ReproduceValues): number[] | undefined {
+  return values.seeds === undefined ? undefined : checkedOption(() => seedsOption(values.seeds!));
 }
 
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
