@@ -5,7 +5,7 @@
  * `--help` and a bad option answer at once; `reproduce.ts` loads the library only once these
  * checks pass. With the library loaded first, `deno task reproduce --help` took 1.19 s (median of
  * 5, idle 2-core machine; 6-7 s under load), now 0.13 s; `--seeds=x` the same. The checks that
- * need the plan (the seeds' and trainer settings' ranges) still run after the library loads.
+ * need the plan (the trainer settings' ranges) still run after the library loads.
  *
  * @example
  * ```ts
@@ -537,7 +537,7 @@ export interface ReproduceOptions {
   firstDataset: DatasetSpec["kind"] | undefined;
   /** `--quick`: the small grid; else the full one. */
   mode: "quick" | "full";
-  /** `--seeds` (range-checked by the plan). */
+  /** `--seeds`, checked here (scripts/cli/seeds_option.ts). */
   seeds: number[] | undefined;
   /** `--dataset PATH --format F [--features ...]`, or undefined for the embedded data. */
   dataset: DatasetSpec | undefined;
