@@ -30,7 +30,7 @@ import {
 } from "../scripts/cli/options.ts";
 import { type Cl4SRecConfig, initBackend, prepareDataset, type SystemSpec } from "../mod.ts";
 import { runCell } from "../lib/experiments/mod.ts";
-import { SEED_RANGE } from "../lib/util/mod.ts";
+import { seedsOption } from "../scripts/cli/seeds_option.ts";
 import { RECORDED_CELLS, type RecordedCell as RecordedCellBase } from "./_cached_mask_auc.ts";
 
 /** Each variant's change to the recorded contrastive configuration. */
@@ -91,12 +91,7 @@ function checkedOptions(args: readonly string[]) {
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return undefined;
-  const seeds = values.seeds.split(",").map((seed) =>
-    integerOption("seeds", seed, SEED_RANGE.min!, SEED_RANGE.max!)
-  );
-  seeds.forEach((seed, i) => {
-    if (seeds.indexOf(seed) < i) throw new UsageError(`--seeds: ${seed} given twice`);
-  });
+  const seeds = seedsOption(values.seeds);
   const variants = listOption("variants", values.variants, VARIANT_NAMES);
   const smoke = integerOption("maxEpochs", values.maxEpochs, 0, 1000);
   const paths = seeds.map((seed) => ({

@@ -27,7 +27,6 @@ import {
   numberOption,
   parseOptions,
   runScript,
-  UsageError,
 } from "../scripts/cli/options.ts";
 import {
   type EpochProgress,
@@ -41,7 +40,7 @@ import {
   trainModel,
 } from "../mod.ts";
 import { DEFAULT_DEMURE_CONFIG, DEMURE_ATTRIBUTION_SOURCES } from "../lib/demure/mod.ts";
-import { SEED_RANGE } from "../lib/util/mod.ts";
+import { seedsOption } from "../scripts/cli/seeds_option.ts";
 import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/mod.ts";
 import { describeLoss } from "../lib/losses/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
@@ -64,7 +63,7 @@ const USAGE = `usage: deno run -A bench/demure_training_pass_validation.ts [--da
   --maxEpochs N     smoke test: N epochs of 3 batches, a 2-step warm-up (default ${DEFAULTS.maxEpochs}: off)
   -h, --help        print this text`;
 
-/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
+/** The checked options, or a `UsageError`; undefined after `--help`. */
 function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
     dataset: { type: "string", default: DEFAULTS.dataset },
@@ -77,12 +76,7 @@ function checkedOptions(args: readonly string[]) {
   });
   if (values.help) return undefined;
   const source = choiceOption("source", values.source, DEMURE_ATTRIBUTION_SOURCES);
-  const seeds = values.seeds.split(",").map((seed) =>
-    integerOption("seeds", seed, SEED_RANGE.min!, SEED_RANGE.max!)
-  );
-  seeds.forEach((seed, i) => {
-    if (seeds.indexOf(seed) < i) throw new UsageError(`--seeds: ${seed} given twice`);
-  });
+  const seeds = seedsOption(values.seeds);
   const smoothing = values.smoothing === undefined
     ? undefined
     : numberOption("smoothing", values.smoothing, { above: 0, max: 1 });

@@ -195,8 +195,9 @@ export const CONSUMER_FOLDERS: readonly string[] = ["scripts", "bench"];
  * - `scripts/reproduce_options.ts`: `deno task reproduce --help` and its option errors. Through the
  *   barrels they loaded tfjs first: 1.19 s against 0.13 s (median of 5, idle 2-core machine).
  *   (cell_claim.ts, file_stopping.ts, records_dir.ts: what its usage states; no code imports;
- *   plan_warmup.ts too, which imports lib/demure/warmup_steps.ts alone; settings.ts: SEED_RANGE,
- *   the range `--seeds` is checked against and its usage states.)
+ *   plan_warmup.ts too, which imports lib/demure/warmup_steps.ts alone.)
+ * - `scripts/cli/seeds_option.ts`, which reproduce_options.ts loads: settings.ts, for SEED_RANGE,
+ *   the range `--seeds` is checked against and the usages state.
  * - `scripts/cluster/submission.ts`: the cluster routes check `--backend` under the `kubernetes`
  *   task's narrow permissions, which loading tfjs would exceed.
  */
@@ -210,8 +211,8 @@ export const DIRECT_LIB_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     "lib/experiments/file_stopping.ts",
     "lib/experiments/records_dir.ts",
     "lib/experiments/plan_warmup.ts",
-    "lib/util/settings.ts",
   ],
+  "scripts/cli/seeds_option.ts": ["lib/util/settings.ts"],
   "scripts/cluster/submission.ts": ["lib/backend/backend_names.ts"],
 };
 

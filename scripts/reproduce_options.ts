@@ -5,7 +5,7 @@
  * `--help` and a bad option answer at once; `reproduce.ts` loads the library only once these
  * checks pass. With the library loaded first, `deno task reproduce --help` took 1.19 s (median of
  * 5, idle 2-core machine; 6-7 s under load), now 0.13 s; `--seeds=x` the same. The checks that
- * need the plan (the seeds' and trainer settings' ranges) still run after the library loads.
+ * need the plan (the trainer settings' ranges) still run after the library loads.
  *
  * @example
  * ```ts
@@ -15,6 +15,7 @@
  */
 import { decimalInteger, parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import {
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
@@ -35,7 +36,7 @@ import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
 import { PLAN_WARMUP_STEPS } from "../lib/experiments/plan_warmup.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 import { taskPermissions } from "./task_permissions.ts";
-import { SEED_RANGE } from "../lib/util/settings.ts";
+import { SEEDS_ALLOWED, seedsOption } from "./cli/seeds_option.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -67,12 +68,10 @@ export const RUN_FOLDERS = Object.freeze({
 });
 
 /**
- * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it: the library's range of
- * a seed (`SEED_RANGE`, 0..2^31-1), each seed once.
+ * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it (scripts/cli/seeds_option.ts,
+ * the one home of their reading, shared with the benchmark scripts).
  */
-export const SEEDS_ALLOWED = `distinct integers in ${SEED_RANGE.min}..2^${
-  Math.log2(SEED_RANGE.max! + 1)
-}-1, comma-separated`;
+export { SEEDS_ALLOWED };
 
 /**
  * The entry of `--seeds` in the usages of reproduce and of the cluster routes (scripts/slurm/,
@@ -267,9 +266,12 @@ function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
   return [data, ...(dataset.features ?? []).map((feature) => feature.path)];
 }
 
-/** Whether `path` lies outside the project folder (the current one), which the task reads. */
-function outsideProject(path: string): boolean {
-  return !`${resolve(path)}/`.startsWith(`${Deno.cwd()}/`);
+/**
+ * Whether `path` lies outside the project folder `project` (default the current one, where a run
+ * starts), which the task reads.
+ */
+function outsideProject(path: string, project = Deno.cwd()): boolean {
+  return !`${resolve(project, path)}/`.startsWith(`${project}/`);
 }
 
 /**
@@ -278,11 +280,66 @@ function outsideProject(path: string): boolean {
  * reader looks for it when the file is missing, to say that RecBole files were given as a
  * sequence file; without it that run outside the project said only "No such file".
  */
-export function workerDatasetReads(dataset: DatasetSpec | undefined): string[] {
+export function workerDatasetReads(
+  dataset: DatasetSpec | undefined,
+  project: string = Deno.cwd(),
+): string[] {
   const recBoleSibling = dataset?.kind === "file" && dataset.format === "sequence"
     ? [`${dataset.path}.inter`]
     : [];
-  return [...datasetReadPaths(dataset), ...recBoleSibling].filter(outsideProject);
+  return [...datasetReadPaths(dataset), ...recBoleSibling]
+    .filter((path) => outsideProject(path, project));
+}
+
+/**
+ * The {@linkcode workerDatasetReads} of the reproduce command line `args` run in the project folder
+ * `project`, read without refusing anything: the cluster routes' listing
+ * (scripts/cluster/submission.ts) gives them to `reproduce --list-cells --json` up front, so that
+ * it finds them granted and does not start a second Deno to add them
+ * ({@linkcode ReproduceOptions.restart}). A command line that reproduce refuses (no or another
+ * `--format`, a `--features` entry that is not name=path) gives none: reproduce says why itself.
+ *
+ * @example
+ * ```ts
+ * planDatasetReads(["--quick", "--dataset=/data/shop/shop", "--format", "recbole"], Deno.cwd());
+ * // ["/data/shop"]
+ * ```
+ */
+export function planDatasetReads(args: readonly string[], project: string): string[] {
+  // reproduce's own options, so that each word is read as its parser reads it (a value is not
+  // taken for an option); not strict: refusing is reproduce's.
+  const { values } = parseArgs({
+    args: [...args],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+  });
+  const { dataset, format, features } = values;
+  if (
+    typeof dataset !== "string" || typeof format !== "string" ||
+    !(DATASET_FILE_FORMATS as readonly string[]).includes(format)
+  ) {
+    return [];
+  }
+  const entries = typeof features === "string" ? features.split(",").map(featureEntry) : [];
+  if (entries.some((entry) => entry === undefined)) return [];
+  return workerDatasetReads({
+    kind: "file",
+    path: dataset,
+    format: format as DatasetFileFormat,
+    ...(entries.length > 0 ? { features: entries as { name: string; path: string }[] } : {}),
+  }, project);
+}
+
+/**
+ * One entry of `--features` as name and path, or undefined when it is not name=path. The name ends
+ * at the first "=": a path may hold one (a folder dt=2024).
+ */
+function featureEntry(entry: string): { name: string; path: string } | undefined {
+  const split = entry.indexOf("=");
+  const [name, path] = split < 0 ? [entry, ""] : [entry.slice(0, split), entry.slice(split + 1)];
+  // The library's rule for names (one home); here only an empty name can break it.
+  return isFeatureName(name) && path ? { name, path } : undefined;
 }
 
 /**
@@ -480,7 +537,7 @@ export interface ReproduceOptions {
   firstDataset: DatasetSpec["kind"] | undefined;
   /** `--quick`: the small grid; else the full one. */
   mode: "quick" | "full";
-  /** `--seeds` (range-checked by the plan). */
+  /** `--seeds`, checked here (scripts/cli/seeds_option.ts). */
   seeds: number[] | undefined;
   /** `--dataset PATH --format F [--features ...]`, or undefined for the embedded data. */
   dataset: DatasetSpec | undefined;
@@ -519,7 +576,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (firstDataset !== undefined && !["synthetic", "movielens"].includes(firstDataset)) {
     usageError(`--first: "${firstDataset}" is not one of synthetic, movielens`);
   }
-  const seeds = seedsOption(values);
+  const seeds = seedsFlag(values);
   const dataset = datasetOption(values);
   // With --dataset the plan holds that dataset alone: --first has nothing to order.
   if (dataset !== undefined && firstDataset !== undefined) {
@@ -579,22 +636,12 @@ type ReproduceValues = ReturnType<typeof parseArguments>["values"];
 
 /**
  * `--seeds a,b,...`, or undefined for the mode's seeds. Its range is checked here, in the flag's
- * words: the plan's check (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the
- * flag the user typed (session 53).
+ * words ({@linkcode seedsOption}, shared with the benchmark scripts): the plan's check
+ * (validateSeeds) named its own setting, "plan seeds is [5, 5]", not the flag the user typed
+ * (session 53).
  */
-function seedsOption(values: ReproduceValues): number[] | undefined {
-  if (values.seeds === undefined) return undefined;
-  // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-  const seeds = values.seeds.split(",").map((s) => integerOption("seeds", s));
-  const refuse = (why: string) =>
-    usageError(
-      `--seeds ${values.seeds}: ${why}; allowed: ${SEEDS_ALLOWED}`,
-    );
-  const outside = seeds.find((seed) => seed < SEED_RANGE.min! || seed > SEED_RANGE.max!);
-  if (outside !== undefined) refuse(`${outside} is outside ${SEED_RANGE.min}..${SEED_RANGE.max}`);
-  const twice = seeds.find((seed, index) => seeds.indexOf(seed) < index);
-  if (twice !== undefined) refuse(`${twice} given twice`);
-  return seeds;
+function seedsFlag(values: ReproduceValues): number[] | undefined {
+  return values.seeds === undefined ? undefined : checkedOption(() => seedsOption(values.seeds!));
 }
 
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
@@ -614,14 +661,9 @@ function datasetOption(values: ReproduceValues): DatasetSpec | undefined {
   if (!(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
     usageError(`--format: "${format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
   }
-  const features = values.features?.split(",").map((entry) => {
-    // The name ends at the first "=": a path may hold one (a folder dt=2024).
-    const split = entry.indexOf("=");
-    const [name, path] = split < 0 ? [entry, ""] : [entry.slice(0, split), entry.slice(split + 1)];
-    // The library's rule for names (one home); here only an empty name can break it.
-    if (!isFeatureName(name) || !path) usageError(`--features: "${entry}" is not name=path`);
-    return { name, path };
-  });
+  const features = values.features?.split(",").map((entry) =>
+    featureEntry(entry) ?? usageError(`--features: "${entry}" is not name=path`)
+  );
   return {
     kind: "file",
     path: values.dataset,

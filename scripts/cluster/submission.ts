@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { BACKEND_NAMES, type BackendName } from "../../lib/backend/backend_names.ts";
 import type { ListedCell, RequestOverride } from "./stages.ts";
 import { taskPermissions } from "../task_permissions.ts";
+import { planDatasetReads } from "../reproduce_options.ts";
 import { integerOption, ScriptFailure, UsageError } from "../cli/options.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 
@@ -203,16 +204,27 @@ export function reproduceTask(): string {
 
 /**
  * The plan's cells and their state under `resultsDir` (default: the plan's own folder), from
- * `deno run <reproduce task's permissions> scripts/reproduce.ts --list-cells --json <planArgs>`.
+ * `deno run <reproduce task's permissions> scripts/reproduce.ts --list-cells --json <planArgs>`,
+ * whose permissions also read `resultsDir` and the dataset's files outside the workspace
+ * (`planDatasetReads`), so that reproduce runs once.
  */
 export function listPlanCells(
   deno: string,
   resultsDir: string | undefined,
   planArgs: string[],
 ): Listing {
+  // The dataset's files outside the workspace, given up front: without them reproduce started a
+  // second Deno with them added (its restart) for every listing of such a dataset. A path the
+  // flags cannot carry (white space, a comma) is left to reproduce, which refuses it by name.
+  const reads = planDatasetReads(planArgs, workspace);
+  const datasetReads = reads.some((path) => /[\s,]/.test(path)) ? [] : reads;
   let permissions: string[];
   try {
-    permissions = taskPermissions(reproduceTask(), resultsDir === undefined ? [] : [resultsDir]);
+    permissions = taskPermissions(
+      reproduceTask(),
+      resultsDir === undefined ? [] : [resultsDir],
+      datasetReads,
+    );
   } catch (error) {
     throw new UsageError(`--results: ${(error as Error).message}`);
   }
@@ -228,8 +240,8 @@ export function listPlanCells(
   ];
   const listed = runCommand(deno, args, { cwd: workspace });
   // reproduce's own one-line message (it names the option of the plan that it refused): with
-  // --json its stderr holds nothing else, not even the note of its restart for a dataset outside
-  // the workspace (listsForPrograms, scripts/reproduce_options.ts).
+  // --json its stderr holds nothing else, not even the note of a restart, were one needed
+  // (listsForPrograms, scripts/reproduce_options.ts).
   if (listed.code !== 0) throw new ScriptFailure(listed.stderr.trim());
   return JSON.parse(listed.stdout) as Listing;
 }

@@ -16,6 +16,9 @@ const MESSAGE_NAMES: Record<string, string> = {
   profile_sasrec_step: "profile",
 };
 
+/** How every refusal of `--seeds` ends (scripts/cli/seeds_option.ts), as reproduce's do. */
+const ALLOWED_SEEDS = "allowed: distinct integers in 0..2^31-1, comma-separated";
+
 /** Each case's exit code and stderr, which must be 2 and `<script>: <message>; see --help`. */
 async function assertRefused(cases: readonly [string, string[], string][]) {
   // One at a time: a dozen module graphs loading at once on a loaded machine can take minutes.
@@ -76,7 +79,11 @@ Deno.test("the attribution-source checks: a source, seed or smoothing out of ran
       ["--smoothing=0"],
       "--smoothing 0: must be a number in (0, 1]",
     ],
-    ["demure_training_pass_validation", ["--seeds=0,0"], "--seeds: 0 given twice"],
+    [
+      "demure_training_pass_validation",
+      ["--seeds=0,0"],
+      `--seeds 0,0: 0 given twice; ${ALLOWED_SEEDS}`,
+    ],
     [
       "demure_training_pass_validation",
       ["--seeds=0,7"],
@@ -150,7 +157,7 @@ Deno.test("the bounds of every benchmark count are checked at both ends", async 
       [`--${option}=${value}`],
       `--${option} ${value}: must be ${allowed}`,
     ]),
-    ["cl4srec_diagnosis", ["--seeds=1,1"], "--seeds: 1 given twice"],
+    ["cl4srec_diagnosis", ["--seeds=1,1"], `--seeds 1,1: 1 given twice; ${ALLOWED_SEEDS}`],
   ]);
 });
 

@@ -18,6 +18,9 @@ import { removalOfMade, scratchFolder } from "../_made_folders.ts";
 import { denoTask } from "../_deno_task.ts";
 import { reproduceIn } from "./_reproduce_in.ts";
 
+/** How every refusal of `--seeds` ends (scripts/cli/seeds_option.ts), before "; see --help". */
+const ALLOWED_SEEDS = "allowed: distinct integers in 0..2^31-1, comma-separated";
+
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -100,11 +103,17 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     ],
     [["--results"], "reproduce: Option '--results <value>' argument missing; see --help\n"],
     // Bad values of known options, including those the plan range-checks.
-    [["--seeds=1,x"], 'reproduce: --seeds: "x" is not an integer; see --help\n'],
+    [
+      ["--seeds=1,x"],
+      `reproduce: --seeds 1,x: "x" is not an integer; ${ALLOWED_SEEDS}; see --help\n`,
+    ],
     // The refusals given with --list-cells: were one let through, the run would list the cells
     // and stop, not train the grid. An empty entry is no seed: dropped, "0,,1" would run seeds 0
     // and 1 without a word.
-    [["--list-cells", "--seeds=0,,1"], 'reproduce: --seeds: "" is not an integer; see --help\n'],
+    [
+      ["--list-cells", "--seeds=0,,1"],
+      `reproduce: --seeds 0,,1: "" is not an integer; ${ALLOWED_SEEDS}; see --help\n`,
+    ],
     [
       ["--seeds=1,1"],
       "reproduce: --seeds 1,1: 1 given twice; allowed: distinct integers in 0..2^31-1, " +
@@ -252,14 +261,18 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--list-cells", "--ranking=bogus"],
       'reproduce: --ranking: "bogus" is not one of history_excluded, history_kept; see --help\n',
     ],
-    // Past the bound below: it said "of at most 9007199254740991", which the value is.
+    // Past the bound below: outside the seeds' range, as -1 is (it said "not an integer of at
+    // least -9007199254740991" until session 54).
     [
       ["--seeds=-99999999999999999999"],
-      'reproduce: --seeds: "-99999999999999999999" is not an integer of at least ' +
-      "-9007199254740991; see --help\n",
+      "reproduce: --seeds -99999999999999999999: -99999999999999999999 is outside " +
+      `0..2147483647; ${ALLOWED_SEEDS}; see --help\n`,
     ],
     // Number() read these as 16 and 1000.
-    [["--seeds=0x10"], 'reproduce: --seeds: "0x10" is not an integer; see --help\n'],
+    [
+      ["--seeds=0x10"],
+      `reproduce: --seeds 0x10: "0x10" is not an integer; ${ALLOWED_SEEDS}; see --help\n`,
+    ],
     [
       ["--dataset=d.txt", "--format=sequence", "--max-epochs=1e3"],
       'reproduce: --max-epochs: "1e3" is not an integer; see --help\n',
@@ -276,8 +289,8 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     ],
     [
       ["--seeds=0,99999999999999999999"],
-      'reproduce: --seeds: "99999999999999999999" is not an integer of at most ' +
-      "9007199254740991; see --help\n",
+      "reproduce: --seeds 0,99999999999999999999: 99999999999999999999 is outside " +
+      `0..2147483647; ${ALLOWED_SEEDS}; see --help\n`,
     ],
     // Number() read these as 2 and 10 processes (docs/configuration.md: refused).
     [
