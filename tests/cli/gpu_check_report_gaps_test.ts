@@ -15,20 +15,9 @@ import {
   profileLines,
   RESULT_PREFIX,
 } from "../../scripts/cli/gpu_check_report.ts";
+import { epochTiming } from "./_epoch_timing.ts";
 
-const timing: EpochTiming = {
-  backend: "webgpu",
-  system: "sasrec",
-  reason: "webgpu asked for",
-  kernels: [],
-  users: 64,
-  items: 12101,
-  steps: 4,
-  trainSeconds: 2,
-  validationSeconds: 0.5,
-  loss: 9.5,
-  validNdcg10: 0.0125,
-};
+const timing = epochTiming("webgpu", { loss: 9.5, validNdcg10: 0.0125 });
 
 Deno.test("profileLines: a line that quotes the prefix inside it is not a profile line", () => {
   const quoted = `warning: did not expect "${PROFILE_PREFIX}x" here`;

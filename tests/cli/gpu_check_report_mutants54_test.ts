@@ -13,20 +13,9 @@ import {
   type EpochTiming,
   RESULT_PREFIX,
 } from "../../scripts/cli/gpu_check_report.ts";
+import { epochTiming } from "./_epoch_timing.ts";
 
-const timing: EpochTiming = {
-  backend: "wasm",
-  system: "sasrec",
-  reason: "wasm asked for",
-  kernels: [],
-  users: 64,
-  items: 12101,
-  steps: 4,
-  trainSeconds: 2,
-  validationSeconds: 0.5,
-  loss: 9.5,
-  validNdcg10: 0.0125,
-};
+const timing = epochTiming("wasm", { loss: 9.5, validNdcg10: 0.0125 });
 
 /** The result of a child that exited 0 and printed `text` after the prefix. */
 function result(text: string): EpochTiming | string {

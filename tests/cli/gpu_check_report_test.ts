@@ -9,31 +9,14 @@ import {
   childResult,
   comparisonLines,
   describeTiming,
-  type EpochTiming,
   PROFILE_PREFIX,
   profileLines,
   RESULT_PREFIX,
 } from "../../scripts/cli/gpu_check_report.ts";
-
-function timing(backend: string, fields: Partial<EpochTiming> = {}): EpochTiming {
-  return {
-    backend,
-    system: "sasrec",
-    reason: `${backend} asked for`,
-    kernels: [],
-    users: 64,
-    items: 12101,
-    steps: 4,
-    trainSeconds: 2,
-    validationSeconds: 0.5,
-    loss: 9.123456,
-    validNdcg10: 0.012345,
-    ...fields,
-  };
-}
+import { epochTiming } from "./_epoch_timing.ts";
 
 Deno.test("childResult: the prefixed JSON line of a child that exited 0, else its status and last stderr line", () => {
-  const result = timing("wasm");
+  const result = epochTiming("wasm");
   const line = `${RESULT_PREFIX}${JSON.stringify(result)}`;
   assertEquals(
     childResult({ code: 0, stdout: `noise\n${line}\nmore\n`, stderr: "warn\n" }),
@@ -88,20 +71,20 @@ Deno.test("profileLines: a --profile child's lines named by backend; a failed on
 
 Deno.test("describeTiming: steps, seconds, ms a step, loss and NDCG to 4 places, the reason and kernels", () => {
   assertEquals(
-    describeTiming(timing("wasm", { kernels: ["BatchMatMul(openblas)", "Gather"] })),
+    describeTiming(epochTiming("wasm", { kernels: ["BatchMatMul(openblas)", "Gather"] })),
     "wasm (sasrec): 4 steps in 2.0 s (500.0 ms/step), validation 0.5 s, loss 9.1235, " +
       "valid NDCG@10 0.0123 [wasm asked for; kernels: BatchMatMul(openblas), Gather]",
   );
   assertEquals(
-    describeTiming(timing("webgpu", { system: "demure", steps: 3, trainSeconds: 0.25 })),
+    describeTiming(epochTiming("webgpu", { system: "demure", steps: 3, trainSeconds: 0.25 })),
     "webgpu (demure): 3 steps in 0.3 s (83.3 ms/step), validation 0.5 s, loss 9.1235, " +
       "valid NDCG@10 0.0123 [webgpu asked for]",
   );
 });
 
 Deno.test("comparisonLines: the wasm / webgpu ratio, or why there is none; status 1 when a backend gave no timing", () => {
-  const gpu = timing("webgpu", { trainSeconds: 1, validationSeconds: 0.25 });
-  const wasm = timing("wasm", { trainSeconds: 3, validationSeconds: 1 });
+  const gpu = epochTiming("webgpu", { trainSeconds: 1, validationSeconds: 0.25 });
+  const wasm = epochTiming("wasm", { trainSeconds: 3, validationSeconds: 1 });
   const both = "ratio wasm / webgpu: training 3.00x, validation 4.00x (above 1: webgpu is faster)";
   assertEquals(comparisonLines(["webgpu", "wasm"], [gpu, wasm]), { lines: [both], status: 0 });
   // Listed the other way round: the same ratio (wasm over webgpu, not first over second).
@@ -113,11 +96,11 @@ Deno.test("comparisonLines: the wasm / webgpu ratio, or why there is none; statu
   // One backend: no ratio to give, and none missing.
   assertEquals(comparisonLines(["wasm"], [wasm]), { lines: [], status: 0 });
   assertEquals(comparisonLines(["webgpu"], []), { lines: [], status: 1 });
-  assertEquals(comparisonLines(["cpu", "wasm"], [timing("cpu")]), { lines: [], status: 1 });
+  assertEquals(comparisonLines(["cpu", "wasm"], [epochTiming("cpu")]), { lines: [], status: 1 });
 });
 
 Deno.test("comparisonLines: a backend run twice or more from one seed must give the same loss and NDCG to the bit", () => {
-  const run = timing("wasm");
+  const run = epochTiming("wasm");
   assertEquals(comparisonLines(["wasm", "wasm"], [run, { ...run, trainSeconds: 9 }]), {
     lines: ["wasm, 2 runs from one seed: epoch loss and valid NDCG@10 identical"],
     status: 0,
@@ -133,7 +116,7 @@ Deno.test("comparisonLines: a backend run twice or more from one seed must give 
   const ndcgDiffers = { ...run, validNdcg10: 0.012346 };
   assertEquals(comparisonLines(["wasm", "wasm"], [run, ndcgDiffers]).status, 1);
   // A repeat that matched does not hide another backend's that did not; each is named.
-  const cpu = timing("cpu");
+  const cpu = epochTiming("cpu");
   assertEquals(
     comparisonLines(["cpu", "wasm", "cpu", "wasm"], [cpu, run, cpu, ndcgDiffers]),
     {
