@@ -5,13 +5,14 @@
  * plural, and one after none (its first cell held elsewhere) that nothing was trained or written; a cell file holding another key's record is the store's error, not a finished cell; a
  * file of other settings is parsed once while it stays unchanged; a refusal re-said for another
  * caller (`withWayOut`) keeps what the run did before; made without it (the exported class), it
- * says nothing was trained or written.
+ * says nothing was trained or written; a cell that failed is not chosen again in the same run.
  */
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { isFinished, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, isFinished, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { FinishedCellTexts } from "../../lib/experiments/_finished_cell_texts.ts";
 import {
   OtherSettingsStoredError,
@@ -163,4 +164,30 @@ Deno.test("OtherSettingsStoredError made without what the run did says nothing w
     "/r: 1 cell. Training them would replace those finished results. Pass the option. " +
       "Nothing was trained or written",
   );
+});
+
+Deno.test("runPlan with continueOnFailure chooses a failed cell once, not again in the same run", async () => {
+  const plan = quickPlanWithoutTraining();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const [bad] = plan.cells;
+    // An empty claim file: the cell's claim cannot be taken, so the cell fails.
+    Deno.writeTextFileSync(new ResultStore(cellsDirectory(resultsDir)).claimPathOf(bad.key), "");
+    const reported = new Map<string, number>();
+    const outcome = await runPlan(plan, {
+      resultsDir,
+      log: () => {},
+      continueOnFailure: true,
+      onCellDone: (cell) => {
+        const times = (reported.get(cell.key) ?? 0) + 1;
+        reported.set(cell.key, times);
+        // Chosen again, it would fail again without end: stop at the second report.
+        if (times > 1) throw new Error(`${cell.key} chosen again after its outcome`);
+      },
+    });
+    assertEquals(outcome.failed.map((f) => f.key), [bad.key]);
+    assertEquals(reported.get(bad.key), 1);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });
