@@ -2,65 +2,28 @@
  * runPlan's choice of the next cell sees what other processes sharing the results folder did
  * between two choices (session 54): a cell they stored is not trained again, one they replaced with
  * other settings or removed is runnable again, a cell whose claim they gave up is taken, and a
- * cell that waited for a selection runs once the trials they stored settle it. The choice is served
- * from a cache of the cell files read (by inode, size and times): each of these must reach it.
+ * cell that waited for a selection runs once the trials they stored settle it. The choice reads
+ * each cell file every time and parses it again only when its text changed (FinishedCellTexts):
+ * each of these must reach it. runBesideAnother: tests/experiments/_run_beside_another.ts.
  */
 import { assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, isFinished, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { isFinished, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { FinishedCellTexts } from "../../lib/experiments/_finished_cell_texts.ts";
 import { withDenoStandIns } from "../_deno_stand_ins.ts";
-import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { OtherSettingsStoredError } from "../../lib/experiments/other_settings_guard.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
+import { runBesideAnother } from "./_run_beside_another.ts";
 
 await initBackend({ verbose: false });
 
 /** A validation NDCG@10 no trained cell reaches: marks a record another process wrote. */
 const ELSEWHERE = 0.777;
-
-/**
- * Runs `plan` in a fresh results folder where another process (a second store over the folder)
- * first does `before`, then `between` once this one is done with its first cell (finished, or
- * skipped as held). The cells this process finished (by key, in order) and the folder's store, for
- * the checks; the folder is removed after `check`.
- */
-async function runBesideAnother(
-  plan: ExperimentPlan,
-  steps: {
-    before?: (elsewhere: ResultStore) => void;
-    between: (elsewhere: ResultStore) => void;
-    options?: { replaceOtherSettings?: boolean; order?: string[]; waitForOthers?: boolean };
-  },
-  check: (finishedHere: string[], store: ResultStore) => void,
-): Promise<void> {
-  const resultsDir = Deno.makeTempDirSync();
-  try {
-    const elsewhere = new ResultStore(cellsDirectory(resultsDir));
-    steps.before?.(elsewhere);
-    const finishedHere: string[] = [];
-    let done = 0;
-    await runPlan(plan, {
-      resultsDir,
-      log: () => {},
-      waitSeconds: 0.01,
-      ...steps.options,
-      onCellDone: (cell: PlannedCell, outcome: CellOutcome) => {
-        if (outcome.kind === "finished") finishedHere.push(cell.key);
-        else if (outcome.kind !== "held") throw new Error(`${cell.key}: ${outcome.line}`);
-        if (++done === 1) steps.between(elsewhere);
-      },
-    });
-    check(finishedHere, new ResultStore(cellsDirectory(resultsDir)));
-  } finally {
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
-}
 
 /** The stored validation NDCG@10 of `cell` with `plan`'s settings (undefined: not finished). */
 function storedValid(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell) {
