@@ -76,3 +76,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "notebooks: a notebook stopped by SIGTERM is said stopped, not FAILED",
+  ignore: problem !== null,
+  async fn() {
+    const scratch = scratchFolder(`${root}/build/notebooks`, "stopped-test-");
+    const dir = scratch.path;
+    Deno.copyFileSync(`${root}/tests/notebook_runner/fixtures/gate.ipynb`, `${dir}/gate.ipynb`);
+    const words = denoTask("notebooks").split(/\s+/);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        ...words.slice(words.indexOf("run")),
+        ...["--no-html", "--out", `${dir}/out`, `${dir}/gate.ipynb`],
+      ],
+      cwd: root,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let stdout = "";
+    try {
+      // Cell 2 waits for a gate that is never opened: the notebook is stopped there.
+      const decoder = new TextDecoder();
+      let stopped = false;
+      for await (const chunk of child.stdout) {
+        stdout += decoder.decode(chunk, { stream: true });
+        if (!stopped && /^ {2}cell 1 done in/m.test(stdout)) {
+          stopped = true;
+          child.kill("SIGTERM");
+        }
+      }
+      const status = await child.status;
+      const errors = await stderr;
+      assertEquals(status.code, 143, `${stdout}\n${errors}`);
+      assertStringIncludes(errors, "stopped by SIGTERM; the kernel was shut down");
+      assertStringIncludes(errors, `run_notebooks: stopped by SIGTERM at ${dir}/gate.ipynb\n`);
+      // The runner's failed result of a stopped run is no failure of the notebook (:508).
+      assert(!errors.includes("FAILED"), errors);
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // it has exited
+      }
+      await child.status;
+      await stderr;
+      scratch.remove();
+    }
+  },
+});
