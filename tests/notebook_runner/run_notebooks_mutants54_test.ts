@@ -60,6 +60,8 @@ Deno.test({
       const status = await child.status;
       assertEquals(status.code, 0, `${stdout}\n${await stderr}`);
       assertStringIncludes(stdout, "ok gate: executed in ");
+      // A clean run's runner said nothing besides its progress: no note follows (:536).
+      assert(!stdout.includes("note:"), stdout);
       const args = Deno.readTextFileSync(`${dir}/runner_args`).split("\n");
       const after = (flag: string) => args[args.indexOf(flag) + 1];
       assert(args[1] === "execute", args.join(" "));
