@@ -68,12 +68,6 @@ export const RUN_FOLDERS = Object.freeze({
 });
 
 /**
- * The seeds `--seeds` takes, as {@linkcode USAGE} and its refusals say it (scripts/cli/seeds_option.ts,
- * the one home of their reading, shared with the benchmark scripts).
- */
-export { SEEDS_ALLOWED };
-
-/**
  * The entry of `--seeds` in the usages of reproduce and of the cluster routes (scripts/slurm/,
  * scripts/kubernetes/), which pass it on: which seeds, their range and the default, its lines
  * after the first indented to `column`; `more` ends the default's note (reproduce's verification).

@@ -5,7 +5,7 @@
  * < 2^31", a setting the user never typed; the library's own refusal keeps that name.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { SEEDS_ALLOWED } from "../../scripts/reproduce_options.ts";
+import { SEEDS_ALLOWED } from "../../scripts/cli/seeds_option.ts";
 import { reproduceTask } from "../../scripts/cluster/submission.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
