@@ -118,9 +118,31 @@ export function keptCellModelDir(
   cell: Pick<PlannedCell, "key" | "sameAs">,
 ): string | undefined {
   const own = cellModelDir(resultsDir, cell);
-  if (checkpointExists(`${own}/best`)) return own;
+  if (keptCheckpointIn(own)) return own;
   const reused = cell.sameAs ? cellModelDir(resultsDir, { key: cell.sameAs }) : undefined;
-  return reused && checkpointExists(`${reused}/best`) ? reused : undefined;
+  return reused && keptCheckpointIn(reused) ? reused : undefined;
+}
+
+/**
+ * Whether the kept-model folder `dir` holds a checkpoint. A plain file where the folder belongs is
+ * refused by name: reading `<dir>/best.json` through it failed as a raw "Not a directory (os error
+ * 20)" that did not say which path was wrong or why.
+ */
+function keptCheckpointIn(dir: string): boolean {
+  let isFolder: boolean;
+  try {
+    isFolder = Deno.statSync(dir).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  if (!isFolder) {
+    throw new Error(
+      `${dir}: a file, not a folder: a cell's kept model is a folder (best.json and its ` +
+        "weights); move the file away to train the cell or load its model",
+    );
+  }
+  return checkpointExists(`${dir}/best`);
 }
 
 /**
