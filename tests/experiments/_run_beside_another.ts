@@ -6,7 +6,8 @@
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
-import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 /**
  * Runs `plan` in a fresh results folder where another process (a second store over the folder)
@@ -44,4 +45,40 @@ export async function runBesideAnother(
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+}
+
+/**
+ * The quick plan's synthetic SASRec-MM cell of seed 1, which waits for its selection, and the
+ * selection trials that settle it: a cell that becomes runnable mid-run once another process
+ * stores those trials ({@linkcode storeTrials}).
+ */
+export function waitingCellAndTrials(
+  plan: ExperimentPlan,
+): { waiting: PlannedCell; trials: PlannedCell[] } {
+  const waiting = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
+  )!;
+  const trials = plan.cells.filter((c) =>
+    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
+  );
+  return { waiting, trials };
+}
+
+/** Stores `trials` of `plan` with its settings, each its own validation NDCG@10 (0.1, 0.2, ...). */
+export function storeTrials(
+  elsewhere: ResultStore,
+  plan: ExperimentPlan,
+  trials: readonly PlannedCell[],
+): void {
+  trials.forEach((trial, index) =>
+    elsewhere.put(trial.key, settingsOf(plan, trial), storedCellResult(0.1 + 0.1 * index))
+  );
+}
+
+/** Claims `key` in `elsewhere` for a live process (pid 1 of this host): held, so skipped here. */
+export function claimForLiveProcess(elsewhere: ResultStore, key: string): void {
+  Deno.writeTextFileSync(
+    elsewhere.claimPathOf(key),
+    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+  );
 }

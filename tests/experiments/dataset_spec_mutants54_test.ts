@@ -5,19 +5,18 @@
  * RecBole format accepted, a base path returned as the same object, and the default synthetic
  * label.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import {
   canonicalDatasetSpec,
   checkDatasetSpec,
   datasetLabel,
-  type DatasetSpec,
   type FileDatasetSpec,
 } from "../../lib/experiments/dataset_spec.ts";
-import { SettingError } from "../../lib/util/settings.ts";
+import { assertSpecRefusals, type SpecRefusal } from "./_dataset_spec_refusals.ts";
 
 Deno.test("checkDatasetSpec refuses a name the kind does not have, an empty field and an unknown format, by field", () => {
   const base: FileDatasetSpec = { kind: "file", path: "mine.txt", format: "sequence" };
-  const cases: [Record<string, unknown>, string, unknown][] = [
+  const cases: SpecRefusal[] = [
     [{ kind: "movielens", config: {} }, "DatasetSpec.config", {}],
     [{ kind: "synthetic", config: {}, path: "x" }, "DatasetSpec.path", "x"],
     [{ ...base, featurs: [] }, "FileDatasetSpec.featurs", []],
@@ -31,13 +30,7 @@ Deno.test("checkDatasetSpec refuses a name the kind does not have, an empty fiel
       4,
     ],
   ];
-  for (const [spec, setting, value] of cases) {
-    const error = assertThrows(
-      () => checkDatasetSpec(spec as unknown as DatasetSpec),
-      SettingError,
-    ) as SettingError;
-    assertEquals([error.setting, error.value], [setting, value], JSON.stringify(spec));
-  }
+  assertSpecRefusals(cases);
 });
 
 Deno.test("checkDatasetSpec accepts both file formats, and the other kinds as given", () => {

@@ -9,6 +9,7 @@ import {
   recboleBasePath,
 } from "../../lib/experiments/dataset_spec.ts";
 import { SettingError } from "../../lib/util/settings.ts";
+import { assertSpecRefusals, type SpecRefusal } from "./_dataset_spec_refusals.ts";
 
 Deno.test("datasetLabel: an imported dataset's own label, else its file name without extension", () => {
   const spec: FileDatasetSpec = { kind: "file", path: "data/tiny.inter", format: "recbole" };
@@ -42,7 +43,7 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
   // later naming nothing; a bad second feature file was named as the first.
   const base: FileDatasetSpec = { kind: "file", path: "mine.txt", format: "sequence" };
   const image = { name: "image", path: "img.txt" };
-  const cases: [Record<string, unknown>, string, unknown][] = [
+  const cases: SpecRefusal[] = [
     [{ ...base, path: 3 }, "FileDatasetSpec.path", 3],
     [{ kind: "file", format: "sequence" }, "FileDatasetSpec.path", undefined],
     [{ ...base, label: 5 }, "FileDatasetSpec.label", 5],
@@ -70,13 +71,7 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
       "",
     ],
   ];
-  for (const [spec, setting, value] of cases) {
-    const error = assertThrows(
-      () => checkDatasetSpec(spec as unknown as DatasetSpec),
-      SettingError,
-    ) as SettingError;
-    assertEquals([error.setting, error.value], [setting, value], JSON.stringify(spec));
-  }
+  assertSpecRefusals(cases);
   checkDatasetSpec({ ...base, features: [image, { name: "text", path: "t.txt" }], label: "m" });
 });
 

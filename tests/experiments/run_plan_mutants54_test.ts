@@ -20,7 +20,12 @@ import {
 } from "../../lib/experiments/other_settings_guard.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
-import { runBesideAnother } from "./_run_beside_another.ts";
+import {
+  claimForLiveProcess,
+  runBesideAnother,
+  storeTrials,
+  waitingCellAndTrials,
+} from "./_run_beside_another.ts";
 
 await initBackend({ verbose: false });
 
@@ -29,21 +34,13 @@ Deno.test("runPlan: a refusal after two cells this run finished says so in the p
   const [pop, other] = full.cells.filter((c) =>
     c.dataset.kind === "synthetic" && c.system.kind !== "neural" && !c.trial
   );
-  const waiting = full.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
-  )!;
-  const trials = full.cells.filter((c) =>
-    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
-  );
+  const { waiting, trials } = waitingCellAndTrials(full);
   const error = await assertRejects(
     () =>
       runBesideAnother({ ...full, cells: [pop, other, waiting] }, {
         // Its key stored with other settings: unknown to the start's guard (its selection open).
         before: (elsewhere) => elsewhere.put(waiting.key, { seed: 99 }, storedCellResult(0.5)),
-        between: (elsewhere) =>
-          trials.forEach((trial, index) =>
-            elsewhere.put(trial.key, settingsOf(full, trial), storedCellResult(0.1 + 0.1 * index))
-          ),
+        between: (elsewhere) => storeTrials(elsewhere, full, trials),
         options: { order: [pop.key, other.key] },
       }, () => {}),
     OtherSettingsStoredError,
@@ -61,27 +58,16 @@ Deno.test("runPlan: a refusal after two cells this run finished says so in the p
 Deno.test("runPlan: a refusal when this run finished no cell (its first held elsewhere) says nothing was trained or written", async () => {
   const full = planExperiments("quick");
   const pop = full.cells.find((c) => c.dataset.kind === "synthetic" && c.systemName === "Pop")!;
-  const waiting = full.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
-  )!;
-  const trials = full.cells.filter((c) =>
-    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
-  );
+  const { waiting, trials } = waitingCellAndTrials(full);
   const error = await assertRejects(
     () =>
       runBesideAnother({ ...full, cells: [pop, waiting] }, {
         before: (elsewhere) => {
           elsewhere.put(waiting.key, { seed: 99 }, storedCellResult(0.5));
           // Held by a live process (pid 1 of this host): skipped here.
-          Deno.writeTextFileSync(
-            elsewhere.claimPathOf(pop.key),
-            JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
-          );
+          claimForLiveProcess(elsewhere, pop.key);
         },
-        between: (elsewhere) =>
-          trials.forEach((trial, index) =>
-            elsewhere.put(trial.key, settingsOf(full, trial), storedCellResult(0.1 + 0.1 * index))
-          ),
+        between: (elsewhere) => storeTrials(elsewhere, full, trials),
         options: { order: [pop.key] },
       }, () => {}),
     OtherSettingsStoredError,

@@ -18,12 +18,23 @@ import { OtherSettingsStoredError } from "../../lib/experiments/other_settings_g
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
-import { runBesideAnother } from "./_run_beside_another.ts";
+import {
+  claimForLiveProcess,
+  runBesideAnother,
+  storeTrials,
+  waitingCellAndTrials,
+} from "./_run_beside_another.ts";
 
 await initBackend({ verbose: false });
 
 /** A validation NDCG@10 no trained cell reaches: marks a record another process wrote. */
 const ELSEWHERE = 0.777;
+
+/** Another process storing `cell` of `plan` finished, with the plan's settings (marked ELSEWHERE). */
+function storeElsewhere(plan: ExperimentPlan, cell: PlannedCell) {
+  return (elsewhere: ResultStore) =>
+    elsewhere.put(cell.key, settingsOf(plan, cell), storedCellResult(ELSEWHERE));
+}
 
 /** The stored validation NDCG@10 of `cell` with `plan`'s settings (undefined: not finished). */
 function storedValid(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell) {
@@ -34,8 +45,7 @@ Deno.test("runPlan: a cell another process stores between two choices is not tra
   const plan = quickPlanWithoutTraining();
   const [first, second] = plan.cells;
   await runBesideAnother(plan, {
-    between: (elsewhere) =>
-      elsewhere.put(second.key, settingsOf(plan, second), storedCellResult(ELSEWHERE)),
+    between: storeElsewhere(plan, second),
   }, (finishedHere, store) => {
     assertEquals(finishedHere, [first.key]);
     assertEquals(storedValid(store, plan, second), ELSEWHERE);
@@ -48,8 +58,7 @@ Deno.test("runPlan: a finished cell another process replaces with other settings
   const other = { ...settingsOf(plan, second), seed: second.seed + 99 };
   await runBesideAnother(plan, {
     // Finished when the first choice looks: not runnable then.
-    before: (elsewhere) =>
-      elsewhere.put(second.key, settingsOf(plan, second), storedCellResult(ELSEWHERE)),
+    before: storeElsewhere(plan, second),
     between: (elsewhere) => elsewhere.put(second.key, other, storedCellResult(ELSEWHERE)),
     options: { replaceOtherSettings: true },
   }, (finishedHere, store) => {
@@ -64,8 +73,7 @@ Deno.test("runPlan: a finished cell replaced with other settings between two cho
   const other = { ...settingsOf(plan, second), seed: second.seed + 99 };
   const error = await assertRejects(() =>
     runBesideAnother(plan, {
-      before: (elsewhere) =>
-        elsewhere.put(second.key, settingsOf(plan, second), storedCellResult(ELSEWHERE)),
+      before: storeElsewhere(plan, second),
       between: (elsewhere) => elsewhere.put(second.key, other, storedCellResult(ELSEWHERE)),
     }, () => {}), OtherSettingsStoredError);
   assertEquals((error as OtherSettingsStoredError).keys, [second.key]);
@@ -75,8 +83,7 @@ Deno.test("runPlan: a finished cell whose file is removed between two choices is
   const plan = quickPlanWithoutTraining();
   const [first, second] = plan.cells;
   await runBesideAnother(plan, {
-    before: (elsewhere) =>
-      elsewhere.put(second.key, settingsOf(plan, second), storedCellResult(ELSEWHERE)),
+    before: storeElsewhere(plan, second),
     between: (elsewhere) => Deno.removeSync(elsewhere.pathOf(second.key)),
   }, (finishedHere, store) => {
     assertEquals(finishedHere, [first.key, second.key]);
@@ -87,8 +94,7 @@ Deno.test("runPlan: a finished cell whose file is removed between two choices is
 Deno.test("runPlan: a finished cell whose file another process rewrites unchanged between two choices is not trained again", async () => {
   const plan = quickPlanWithoutTraining();
   const [first, second] = plan.cells;
-  const write = (elsewhere: ResultStore) =>
-    elsewhere.put(second.key, settingsOf(plan, second), storedCellResult(ELSEWHERE));
+  const write = storeElsewhere(plan, second);
   await runBesideAnother(plan, { before: write, between: write }, (finishedHere, store) => {
     assertEquals(finishedHere, [first.key]);
     assertEquals(storedValid(store, plan, second), ELSEWHERE);
@@ -100,11 +106,7 @@ Deno.test("runPlan: a cell whose claim another process gives up after this one s
   const [first, second] = plan.cells;
   await runBesideAnother(plan, {
     // Held by a live process (pid 1 of this host) when the run starts: skipped ...
-    before: (elsewhere) =>
-      Deno.writeTextFileSync(
-        elsewhere.claimPathOf(first.key),
-        JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
-      ),
+    before: (elsewhere) => claimForLiveProcess(elsewhere, first.key),
     // ... then given up unfinished: taken at the next poll.
     between: (elsewhere) => Deno.removeSync(elsewhere.claimPathOf(first.key)),
     options: { waitForOthers: true },
@@ -118,11 +120,7 @@ Deno.test("runPlan: a cell held elsewhere that its holder stores after this one 
   const plan = quickPlanWithoutTraining();
   const [first, second] = plan.cells;
   await runBesideAnother(plan, {
-    before: (elsewhere) =>
-      Deno.writeTextFileSync(
-        elsewhere.claimPathOf(first.key),
-        JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
-      ),
+    before: (elsewhere) => claimForLiveProcess(elsewhere, first.key),
     between: (elsewhere) => {
       elsewhere.put(first.key, settingsOf(plan, first), storedCellResult(ELSEWHERE));
       Deno.removeSync(elsewhere.claimPathOf(first.key));
@@ -137,21 +135,13 @@ Deno.test("runPlan: a cell held elsewhere that its holder stores after this one 
 Deno.test("runPlan: a cell that waits for a selection runs here once another process stores its trials", async () => {
   const full = planExperiments("quick");
   const pop = full.cells.find((c) => c.dataset.kind === "synthetic" && c.systemName === "Pop")!;
-  const waiting = full.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
-  )!;
-  const trials = full.cells.filter((c) =>
-    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
-  );
+  const { waiting, trials } = waitingCellAndTrials(full);
   assertEquals([waiting.waitsFor?.length, trials.length], [1, 2]);
   assertEquals(trials.some((trial) => trial.waitsFor !== undefined), false);
   const plan = { ...full, cells: [pop, waiting] };
   await runBesideAnother(plan, {
     // Seed 1: no trial ran it (the trials run seed 0), so it trains here.
-    between: (elsewhere) =>
-      trials.forEach((trial, index) =>
-        elsewhere.put(trial.key, settingsOf(full, trial), storedCellResult(0.1 + 0.1 * index))
-      ),
+    between: (elsewhere) => storeTrials(elsewhere, full, trials),
     options: { order: [pop.key] },
   }, (finishedHere) => {
     assertEquals(finishedHere, [pop.key, waiting.key]);
@@ -297,12 +287,7 @@ Deno.test("FinishedCellTexts reads each file every time but parses an unchanged 
 Deno.test("runPlan: a cell whose selection lands mid-run, stored with other settings, is refused saying what this run trained before", async () => {
   const full = planExperiments("quick");
   const pop = full.cells.find((c) => c.dataset.kind === "synthetic" && c.systemName === "Pop")!;
-  const waiting = full.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemKey === "SASRec-MM" && !c.trial && c.seed === 1
-  )!;
-  const trials = full.cells.filter((c) =>
-    c.trial !== undefined && waiting.waitsFor?.includes(c.trial.selection)
-  );
+  const { waiting, trials } = waitingCellAndTrials(full);
   const plan = { ...full, cells: [pop, waiting] };
   const error = await assertRejects(
     () =>
@@ -310,10 +295,7 @@ Deno.test("runPlan: a cell whose selection lands mid-run, stored with other sett
         // Its key stored with other settings: unknown to the start's guard (its selection open).
         before: (elsewhere) =>
           elsewhere.put(waiting.key, { seed: 99 }, storedCellResult(ELSEWHERE)),
-        between: (elsewhere) =>
-          trials.forEach((trial, index) =>
-            elsewhere.put(trial.key, settingsOf(full, trial), storedCellResult(0.1 + 0.1 * index))
-          ),
+        between: (elsewhere) => storeTrials(elsewhere, full, trials),
         options: { order: [pop.key] },
       }, () => {}),
     OtherSettingsStoredError,
